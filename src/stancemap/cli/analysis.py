@@ -1,0 +1,5 @@
+"""Analysis commands (being written)."""
+
+
+def register(app) -> None:
+    return None

@@ -1,0 +1,201 @@
+"""The pipeline's commands: demo, ingest, extract, claims, evaluate, export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from stancemap.cli.common import (
+    CodebookOption,
+    DbOption,
+    SinceOption,
+    UntilOption,
+    console,
+    day,
+    errors,
+    load_codebook_option,
+    out,
+    print_json,
+)
+
+EXIT_REJECTED = 3
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=True, disable=not console.is_terminal)
+
+
+def _report_rejected(rejected) -> None:
+    for err in rejected[:50]:
+        console.print(f"[yellow]rejected[/] {err}", highlight=False)
+    if len(rejected) > 50:
+        console.print(f"... and {len(rejected) - 50} more rejected records", highlight=False)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt (dated), .jsonl, .jsonl.gz, .csv")],
+    db: DbOption = None,
+    date: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date for plain .txt files without a 'date' line")] = None,
+    column: Annotated[list[str], typer.Option("--column", help="CSV column mapping FIELD=COLUMN, e.g. text=body (repeatable)")] = [],  # noqa: B006
+) -> None:
+    """Store articles. Re-ingesting is a no-op; bad records are reported as FILE:LINE: reason (exit 3)."""
+    from stancemap.jobs import ingest_paths
+    from stancemap.store import Store
+
+    columns = {}
+    for spec in column:
+        field, sep, col = spec.partition("=")
+        if not sep or field not in ("id", "date", "source", "title", "url", "text"):
+            raise typer.BadParameter(f"--column {spec!r}: use FIELD=COLUMN with FIELD one of id, date, source, title, url, text")
+        columns[field] = col
+    with errors():
+        store = Store.open(db)
+        with _progress() as prog:
+            task = prog.add_task("ingesting", total=None)
+            report = ingest_paths(store, paths, date=day(date), columns=columns, progress=lambda: prog.advance(task))
+    _report_rejected(report.rejected)
+    console.print(f"read {report.read} articles: {report.added} added, {report.duplicates} already stored, "
+                  f"{len(report.rejected)} rejected", highlight=False)
+    if report.rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def extract(
+    articles: Annotated[list[Path] | None, typer.Argument(help="Articles to extract without a database (.jsonl, .txt...)")] = None,
+    db: DbOption = None,
+    codebook: CodebookOption = None,
+    format: Annotated[Literal["jsonl", "summary"], typer.Option("--format", help="With ARTICLES: jsonl writes one claim a line to stdout")] = "jsonl",
+    engine: Annotated[Literal["local", "dask"], typer.Option(help="local: this process; dask: a Dask cluster")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Dask: start a LocalCluster with N workers")] = None,
+) -> None:
+    """Extract claims: from stored articles not yet extracted (idempotent), or from files to stdout."""
+    from stancemap.extract import Extractor
+
+    with errors():
+        cb = load_codebook_option(codebook)
+        extractor = Extractor(cb)
+        if articles:
+            _extract_files(extractor, articles)
+            return
+        _extract_store(extractor, db, engine, scheduler, workers)
+
+
+def _extract_files(extractor, paths: list[Path]) -> None:
+    from stancemap.ingest import read_paths
+
+    rejected = []
+
+    def good():
+        for rec in read_paths(paths):
+            if rec.error:
+                rejected.append(rec.error)
+            else:
+                yield rec.article
+
+    for _article, claims in extractor.pipe(good()):
+        for c in claims:
+            if c.issue:
+                sys.stdout.write(json.dumps(c.scored(), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+    _report_rejected(rejected)
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def _extract_store(extractor, db, engine, scheduler, workers) -> None:
+    from stancemap.jobs import extract_store
+    from stancemap.store import Store
+
+    store = Store.open(db)
+    if engine == "dask":
+        from stancemap.jobs.dask_engine import extract_store_dask
+
+        report = extract_store_dask(store, extractor, scheduler=scheduler, workers=workers)
+    else:
+        fp = store.save_codebook(extractor.codebook)
+        total = store.count_pending(fp, extractor.version)
+        with _progress() as prog:
+            task = prog.add_task("extracting", total=total)
+            report = extract_store(store, extractor, progress=lambda n: prog.advance(task, n))
+    console.print(f"extracted {report.articles} articles: {report.claims} claims "
+                  f"(codebook {extractor.codebook.name}, extractor {extractor.version})", highlight=False)
+
+
+def claims(
+    db: DbOption = None,
+    actor: Annotated[list[str], typer.Option("--actor", "-a", help="Actor id (repeatable)")] = [],  # noqa: B006
+    issue: Annotated[list[str], typer.Option("--issue", "-i", help="Issue id (repeatable)")] = [],  # noqa: B006
+    since: SinceOption = None,
+    until: UntilOption = None,
+    format: Annotated[Literal["table", "json", "csv"], typer.Option("--format")] = "table",
+    limit: Annotated[int | None, typer.Option(help="At most N claims")] = None,
+) -> None:
+    """List stored claims, oldest first."""
+    from stancemap.store import Store
+
+    with errors():
+        rows = Store.open(db).claims(actors=actor or None, issues=issue or None, since=day(since),
+                                     until=day(until), limit=limit)
+    cols = ["id", "date", "article_id", "actor", "issue", "stance", "confidence", "speaker", "evidence", "status"]
+    if format == "json":
+        print_json([{k: r[k] for k in cols} for r in rows])
+    elif format == "csv":
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        t = Table("id", "date", "actor", "issue", "stance", "conf", "speaker", "evidence", show_lines=True)
+        for r in rows:
+            t.add_row(str(r["id"]), str(r["date"]), r["actor"], r["issue"], r["stance"], f"{r['confidence']:.2f}",
+                      r["speaker"], r["evidence"])
+        out.print(t)
+        console.print(f"{len(rows)} claims", highlight=False)
+
+
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold annotations (JSONL, per article)")],
+    articles: Annotated[Path, typer.Option("--articles", help="The gold's articles (JSONL)")],
+    codebook: CodebookOption = None,
+    errors_: Annotated[bool, typer.Option("--errors", help="List each false positive and false negative with its sentence")] = False,
+    thresholds: Annotated[bool, typer.Option("--thresholds", help="Precision and recall at confidence thresholds")] = False,
+) -> None:
+    """Score the extractor on gold annotations: the same figures as the reference score.py."""
+    from stancemap.evaluation import load_gold, score, score_errors
+    from stancemap.evaluation.scoring import precision_at_thresholds
+    from stancemap.extract import Extractor
+    from stancemap.ingest import read_path
+
+    with errors():
+        g = load_gold(gold)
+        extractor = Extractor(load_codebook_option(codebook))
+        arts = [r.article for r in read_path(articles) if r.article]
+        predicted = {a.id: [c.scored() for c in cs if c.issue] for a, cs in extractor.pipe(arts)}
+    s = score(g, predicted)
+    if errors_:
+        for case in score_errors(g, predicted):
+            colour = "red" if case.kind == "FP" else "yellow"
+            out.print(f"[{colour}]{case.kind}[/] {case.article_id} {' / '.join(case.triple)} {case.detail or ''}\n    {case.evidence}", highlight=False)
+    if thresholds:
+        t = Table("confidence >=", "predicted", "precision", "recall", "F1")
+        for row in precision_at_thresholds(g, predicted):
+            t.add_row(f"{row['threshold']:.1f}", str(row["predicted"]), f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}")
+        out.print(t)
+    for line in s.lines():
+        out.print(line, highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(extract)
+    app.command()(claims)
+    app.command()(evaluate)

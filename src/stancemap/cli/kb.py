@@ -1,0 +1,5 @@
+"""KB commands (being written)."""
+
+import typer
+
+app = typer.Typer()

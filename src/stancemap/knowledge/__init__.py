@@ -1,0 +1,1 @@
+"""Actor knowledge base and codebooks."""

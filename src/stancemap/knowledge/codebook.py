@@ -1,0 +1,87 @@
+"""Codebooks: the actors and issues a user codes for, in the evaluation's YAML format.
+
+The format is ``name``, ``actors: [{id, name, description, aliases?}]`` and
+``issues: [{id, label, description, keywords?}]``. Users may add ``aliases`` to
+actors and ``keywords`` to issues; everything else loads as it is.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from stancemap.errors import CodebookError
+from stancemap.model import Actor, Codebook, Issue
+
+
+def _as_list(value: object, where: str, field: str) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise CodebookError(f"{where}: field {field!r} must be a list")
+    return [str(v) for v in value]
+
+
+def codebook_from_dict(data: object, where: str = "<codebook>") -> Codebook:
+    """Validate a parsed codebook, naming the entry and field of any error."""
+    if not isinstance(data, dict):
+        raise CodebookError(f"{where}: a codebook is a mapping with 'actors' and 'issues'")
+    actors, issues = [], []
+    for kind, items in (("actors", data.get("actors")), ("issues", data.get("issues"))):
+        if not isinstance(items, list) or not items:
+            raise CodebookError(f"{where}: field {kind!r} must be a non-empty list")
+        for n, item in enumerate(items, 1):
+            at = f"{where}: {kind}[{n}]"
+            if not isinstance(item, dict):
+                raise CodebookError(f"{at}: must be a mapping")
+            try:
+                if kind == "actors":
+                    actors.append(Actor(
+                        id=str(item.get("id", "")), name=str(item.get("name") or item.get("id", "")),
+                        description=str(item.get("description") or ""), kind=item.get("kind", "other"),
+                        aliases=tuple(_as_list(item.get("aliases"), at, "aliases")),
+                        part_of=item.get("part_of"),
+                    ))
+                else:
+                    issues.append(Issue(
+                        id=str(item.get("id", "")), label=str(item.get("label") or item.get("name") or item.get("id", "")),
+                        description=str(item.get("description") or ""),
+                        keywords=tuple(_as_list(item.get("keywords"), at, "keywords")),
+                    ))
+            except ValidationError as e:
+                err = e.errors()[0]
+                field = ".".join(str(p) for p in err["loc"])
+                raise CodebookError(f"{at} (id {item.get('id')!r}): field {field!r}: {err['msg']}") from None
+    try:
+        return Codebook(name=str(data.get("name") or "codebook"), actors=tuple(actors), issues=tuple(issues))
+    except ValidationError as e:
+        raise CodebookError(f"{where}: {e.errors()[0]['msg']}") from None
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read a codebook YAML (or JSON) file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: no such codebook file") from None
+    except UnicodeDecodeError as e:
+        raise CodebookError(f"{path}: not UTF-8 ({e.reason})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise CodebookError(f"{path}{line}: invalid YAML: {getattr(e, 'problem', e)}") from None
+    return codebook_from_dict(data, str(path))
+
+
+def builtin_codebook() -> Codebook:
+    """The codebook shipped with stancemap (the Gaza war debate, 2023-24)."""
+    ref = resources.files("stancemap") / "data" / "codebook-gaza.yaml"
+    return codebook_from_dict(yaml.safe_load(ref.read_text(encoding="utf-8")), "builtin:codebook-gaza.yaml")

@@ -1,0 +1,93 @@
+"""The database schema, in SQLAlchemy Core. Alembic migrations create and evolve it.
+
+Tables:
+- ``articles``: one row per distinct article text (``fingerprint`` is unique).
+- ``claims``: one row per extracted claim; ``status`` drives the review queue.
+- ``extractions``: which article was extracted with which codebook and extractor version;
+  written in the same transaction as its claims, so a crash never leaves half an article.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("date", Date, nullable=False),
+    Column("source", String(200), nullable=False, default=""),
+    Column("title", Text, nullable=False, default=""),
+    Column("url", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False, unique=True),
+    Column("ingested_at", DateTime(timezone=True), server_default=func.now()),
+    Index("ix_articles_date", "date"),
+)
+
+codebooks = Table(
+    "codebooks",
+    metadata,
+    Column("fingerprint", String(12), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), server_default=func.now()),
+)
+
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("codebook", String(12), primary_key=True),
+    Column("extractor_version", String(40), primary_key=True),
+    Column("n_claims", Integer, nullable=False),
+    Column("done_at", DateTime(timezone=True), server_default=func.now()),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("codebook", String(12), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("issue", String(100), nullable=True),
+    Column("stance", String(10), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("ev_start", Integer, nullable=False),
+    Column("ev_end", Integer, nullable=False),
+    Column("speaker", Text, nullable=False, default=""),
+    Column("cue", Text, nullable=False, default=""),
+    Column("object", Text, nullable=False, default=""),
+    Column("confidence", Float, nullable=False),
+    Column("extractor", String(100), nullable=False),
+    Column("extractor_version", String(40), nullable=False),
+    Column("status", String(12), nullable=False, default="machine"),
+    Column("note", Text, nullable=False, default=""),
+    Column("source", String(200), nullable=False, default=""),
+    UniqueConstraint(
+        "article_id", "codebook", "extractor_version", "actor", "issue", "stance", "ev_start",
+        name="uq_claims_identity",
+    ),
+    Index("ix_claims_actor_date", "codebook", "actor", "date"),
+    Index("ix_claims_issue_date", "codebook", "issue", "date"),
+    Index("ix_claims_date", "codebook", "date"),
+    Index("ix_claims_status", "status"),
+)
