@@ -1,13 +1,42 @@
-"""The extractor: a driver that reads like the pipeline's story (see the stage modules)."""
+"""The extractor: a driver that reads like the pipeline's story.
+
+1. ``prefilter``  tokenise and split sentences (no model), find actor names and issue words;
+                  keep only sentences that have both, and remember who was mentioned.
+2. ``parse``      run en_core_web_sm's tagger and parser on the kept sentences only.
+3. ``mentions``   resolve actor names, pronouns, definite and collective references.
+4. ``issues``     find where the sentence evokes a codebook issue.
+5. ``attribution`` climb from each issue mention to the actor who holds it, with polarity.
+6. ``claims``     one claim per (actor, issue, stance) per article, with its sentence.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc
+
+from stancemap.extract import attribution, lexicon
+from stancemap.extract.issues import IssueIndex, IssueMatch
+from stancemap.extract.mentions import BOTH, COLLECTIVE, DESCRIPTIONS, PAIR_NOUNS, PERSONAL, Memory, Mention, MentionFinder
+from stancemap.extract.models import load_parser
 from stancemap.model import Article, Claim, Codebook, Stance
 
 EXTRACTOR_NAME = "stancemap.rules"
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
+_PARSE_BATCH = 64
+
+
+@dataclass
+class Candidate:
+    """A sentence worth parsing, with its place in the article and what came before it."""
+
+    start: int
+    end: int
+    text: str
+    memory: Memory
 
 
 class Extractor:
@@ -18,30 +47,218 @@ class Extractor:
 
     def __init__(self, codebook: Codebook, kb=None):
         self.codebook = codebook
-        self.kb = kb
+        self._kb = kb
+        self._built = False
 
     def __reduce__(self):
-        return (type(self), (self.codebook, self.kb))
+        return (type(self), (self.codebook, self._kb))
 
+    # ----------------------------------------------------------------- setup
+    def _build(self) -> None:
+        if self._built:
+            return
+        from stancemap.knowledge.kb import KnowledgeBase
+
+        self.kb = self._kb or KnowledgeBase.builtin()
+        self.nlp = load_parser()
+        self.sentencizer = Sentencizer()
+        self.mentions = MentionFinder(self.kb, self.codebook, self.nlp.vocab)
+        self.mentions.add_patterns(self.nlp.make_doc)
+        self.issues = IssueIndex(self.codebook, self.nlp, self._codebook_actor_tokens(), self.kb.demonyms())
+        self._surface = _surface_forms({p.anchor for p in self.issues.patterns})
+        self._built = True
+
+    def _codebook_actor_tokens(self):
+        """In the codebook's own wording, only the codebook's actor names count as actors."""
+        from spacy.matcher import PhraseMatcher
+
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        ids = PhraseMatcher(self.nlp.vocab, attr="ORTH")  # "ARE" is an id, "are" a verb
+        for a in self.codebook.actors:
+            matcher.add(a.id, [self.nlp.make_doc(s) for s in (a.name, *a.aliases)])
+            ids.add(a.id, [self.nlp.make_doc(a.id)])
+
+        def find(doc: Doc) -> dict[int, str]:
+            out = {}
+            for key, start, end in list(matcher(doc)) + list(ids(doc)):
+                for i in range(start, end):
+                    out[i] = self.nlp.vocab.strings[key]
+            return out
+
+        return find
+
+    # --------------------------------------------------------------- running
     def extract(self, article: Article) -> list[Claim]:
         return next(iter(self.pipe([article])))[1]
 
     def pipe(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Claim]]]:
-        # TEMPORARY naive baseline, replaced by the spaCy pipeline.
-        import re
+        self._build()
+        for article in articles:
+            yield article, self._article_claims(article)
 
-        for a in articles:
-            out = []
-            for m in re.finditer(r"[^.!?]+[.!?]", a.text):
-                s = m.group(0)
-                st = len(m.group(0)) - len(s.lstrip())
-                s = s.strip()
-                for act in self.codebook.actors:
-                    if act.name in s:
-                        for iss in self.codebook.issues:
-                            if iss.label.split()[0].lower() in s.lower():
-                                out.append(Claim(article_id=a.id, date=a.date, actor=act.id, issue=iss.id,
-                                                 stance=Stance.SUPPORT, evidence=s, start=m.start() + st,
-                                                 end=m.start() + st + len(s), confidence=0.3,
-                                                 extractor=self.name, extractor_version=self.version))
-            yield a, list({(c.actor, c.issue, c.stance): c for c in out}.values())
+    def _article_claims(self, article: Article) -> list[Claim]:
+        cands = self._prefilter(article)
+        best: dict[tuple[str, str, str], Claim] = {}
+        docs = self.nlp.pipe((c.text for c in cands), batch_size=_PARSE_BATCH)
+        for cand, doc in zip(cands, docs):
+            for claim in self._sentence_claims(article, cand, doc):
+                key = (claim.actor, claim.issue or "", claim.stance.value)
+                if key not in best or claim.confidence > best[key].confidence:
+                    best[key] = claim
+        return sorted(best.values(), key=lambda c: (c.start, c.actor, c.issue or ""))
+
+    # ------------------------------------------------------------- prefilter
+    def _prefilter(self, article: Article) -> list[Candidate]:
+        doc = self.sentencizer(self.nlp.make_doc(article.text))
+        memory = Memory()
+        out: list[Candidate] = []
+        for sent in doc.sents:
+            names = self.mentions.names(sent, article.date)
+            has_ref = any(t.lower_ in PERSONAL or t.lower_ in COLLECTIVE or t.lower_ in DESCRIPTIONS
+                          or t.lower_ in BOTH for t in sent)
+            has_issue = any(t.lower_ in self._surface for t in sent) or any(
+                "@" + m.actor in self._surface for m in names)
+            if has_issue and (names or (has_ref and memory.actors)):
+                raw = sent.text
+                text = raw.strip()
+                start = sent.start_char + (len(raw) - len(raw.lstrip()))
+                if text:
+                    out.append(Candidate(start, start + len(text), text, _copy(memory)))
+            memory.note_sentence(names, self.mentions.kind)
+        return out
+
+    # ------------------------------------------------------------- sentences
+    def _sentence_claims(self, article: Article, cand: Candidate, doc: Doc) -> Iterator[Claim]:
+        names = self.mentions.names(doc, article.date, context=cand.text)
+        refs = self._references(doc, names, cand.memory)
+        actor_of: dict[int, list[str]] = {}
+        for m in names + refs:
+            for i in range(m.start, m.end):
+                actor_of.setdefault(i, [])
+                if m.actor not in actor_of[i]:
+                    actor_of[i].append(m.actor)
+        name_at = {i: m.actor for m in names for i in range(m.start, m.end) if m.kind == "name"}
+        concepts = _concepts(doc, name_at)
+        matches = self.issues.match(doc, concepts) + self._subject_matches(doc, names)
+        is_actor = actor_of.__contains__
+        by_name = {i for m in names for i in range(m.start, m.end) if m.kind == "name"}
+        for match in matches:
+            yield from self._claims_for(article, cand, doc, match, actor_of, is_actor, by_name)
+
+    def _claims_for(self, article, cand, doc, match: IssueMatch, actor_of, is_actor, by_name) -> Iterator[Claim]:
+        consumed = set(match.tokens)
+        holding = attribution.climb(doc, match.anchor, consumed, is_actor)
+        if holding is None:
+            acc = attribution.according_to(doc, is_actor)
+            if not acc:
+                return
+            holding = attribution.Holding(tuple(acc), 1, "according to", False, 9)
+        heads: list[int] = []
+        for h in holding.holders:
+            heads.extend(attribution.expand_conjuncts(doc, h, is_actor))
+        actors = []
+        for h in heads:
+            for a in actor_of.get(h, []):
+                if a not in actors:
+                    actors.append(a)
+        sign = match.sign * holding.sign
+        stance = Stance.SUPPORT if sign > 0 else Stance.OPPOSE
+        speaker = " ".join(_mention_text(doc, h) for h in heads[:3])
+        for actor in actors:
+            if ("@" + actor) in {match.pattern.anchor} and match.pattern.source != "actor":
+                continue
+            conf = _confidence(holding, match, all(h in by_name for h in heads))
+            yield Claim(
+                article_id=article.id, date=article.date, actor=actor, issue=match.issue, stance=stance,
+                evidence=cand.text, start=cand.start, end=cand.end, speaker=speaker, cue=holding.cue,
+                object=" ".join(doc[i].text for i in match.tokens), confidence=conf,
+                extractor=self.name, extractor_version=self.version,
+            )
+
+    def _subject_matches(self, doc: Doc, names: list[Mention]) -> list[IssueMatch]:
+        """An issue whose label is about an actor ("PA governs Gaza") is evoked by that actor as object."""
+        out = []
+        for issue, actor in self.issues.subject_actor.items():
+            if not actor:
+                continue
+            for m in names:
+                head = doc[m.end - 1]
+                if m.actor == actor and m.kind == "name" and head.dep_ not in ("nsubj", "nsubjpass", "poss") and head.head.dep_ != "agent":
+                    from stancemap.extract.issues import Pattern
+
+                    p = Pattern(issue, "@" + actor, frozenset(), frozenset(), 1, "actor")
+                    out.append(IssueMatch(issue, tuple(range(m.start, m.end)), m.end - 1, 1, p))
+        return out
+
+    def _references(self, doc: Doc, names: list[Mention], memory: Memory) -> list[Mention]:
+        """Pronouns, "the emirate", "both countries": resolved to actors already mentioned."""
+        out = []
+        for t in doc:
+            low = t.lower_
+            before = [m for m in names if m.end <= t.i]
+            actor = None
+            if t.pos_ == "PRON" and t.dep_ in ("nsubj", "nsubjpass", "poss", "pobj"):
+                if low in PERSONAL:
+                    people = [m.actor for m in before if m.person]
+                    actor = people[-1] if people else (memory.people[-1] if memory.people else None)
+                elif low in COLLECTIVE and low != "it" or (low == "it" and t.dep_ != "nsubj" or low == "it"):
+                    if low == "it" and any(c.dep_ in ("ccomp", "xcomp") for c in t.head.children) and t.dep_ != "nsubj":
+                        continue
+                    named = [m for m in before if m.kind == "name"]
+                    actor = named[-1].actor if named else (memory.subjects[-1] if memory.subjects else None)
+            elif low in DESCRIPTIONS and t.i > 0 and doc[t.i - 1].lower_ == "the" and t.pos_ == "NOUN":
+                actor = memory.last_of_kind(DESCRIPTIONS[low])
+                if actor is None:
+                    kinds = [m.actor for m in before if self.mentions.kind(m.actor) == DESCRIPTIONS[low]]
+                    actor = kinds[-1] if kinds else None
+            elif low in PAIR_NOUNS and t.i > 0 and doc[t.i - 1].lower_ in BOTH:
+                for a in memory.last_two(kind="state") or memory.last_two():
+                    out.append(Mention(t.i, t.i + 1, a, t.text, "collective"))
+                continue
+            if actor:
+                out.append(Mention(t.i, t.i + 1, actor, t.text, "pronoun"))
+        return out
+
+
+def _copy(m: Memory) -> Memory:
+    return Memory(list(m.actors[-20:]), list(m.people[-10:]), dict(m.kinds), list(m.subjects[-10:]))
+
+
+def _concepts(doc: Doc, name_at: dict[int, str]) -> list[str]:
+    from stancemap.extract.issues import token_concepts
+
+    return token_concepts(doc, name_at.get)
+
+
+def _mention_text(doc: Doc, i: int) -> str:
+    t = doc[i]
+    left = [c for c in t.lefts if c.dep_ in ("compound", "amod", "poss", "nmod") or c.tag_ == "NNP"]
+    start = min([t.i] + [c.left_edge.i for c in left])
+    return doc[start:t.i + 1].text
+
+
+def _confidence(h: attribution.Holding, m: IssueMatch, named: bool) -> float:
+    c = 0.45
+    c += 0.2 if h.explicit else 0.0
+    c += 0.1 if m.pattern.source in ("label", "keyword") else 0.0
+    c += 0.1 if named else -0.05
+    c -= 0.03 * max(0, h.depth - 2)
+    return round(min(0.95, max(0.05, c)), 3)
+
+
+def _surface_forms(concepts: set[str]) -> set[str]:
+    """Lower-case word forms that can realise the given concepts (for the cheap first pass)."""
+    words = {w for w, c in lexicon.CONCEPT.items() if c in concepts} | {c for c in concepts}
+    out = set()
+    for w in words:
+        if w.startswith("@"):
+            out.add(w)
+            continue
+        for part in w.split("-"):
+            out.add(part)
+        stems = {w, w[:-1] if w.endswith("e") else w, w.replace("ize", "ise")}
+        for s in stems:
+            out.update({s, s + "s", s + "es", s + "ed", s + "d", s + "ing", s + "ion", s + "ions"})
+        if w.endswith("y"):
+            out.update({w[:-1] + "ies", w[:-1] + "ied"})
+    return out

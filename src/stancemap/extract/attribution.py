@@ -1,0 +1,178 @@
+"""Attribution and stance: who holds the position an issue mention sits in, and which way.
+
+From each issue mention the stage climbs the dependency tree. On the way it multiplies
+the polarity of what governs the issue ("reject" -1, "not" -1, "call for" +1), notes
+whether a position was reported at all (a cue, a verb of saying, an intention: "will",
+"vowed"), and stops at the first governor whose subject, by-agent, possessor or nominal
+modifier is an actor, once a cue has been seen. "According to X" gives a holder too.
+An actor who only acts ("Israel struck") holds no position; its clause passes upwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from stancemap.extract import lexicon
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(frozen=True)
+class Holding:
+    holders: tuple[int, ...]  # token indices of the holder mentions' heads
+    sign: int
+    cue: str  # the cue words seen, for explanation
+    explicit: bool  # a stance word (not only saying or intending) was on the path
+    depth: int
+
+
+def _negated(t: Token) -> bool:
+    return any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in t.children)
+
+
+def _intent(t: Token) -> bool:
+    """The verb states its subject's own intention or commitment ("will", "is going to")."""
+    if t.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(c.dep_ == "aux" and c.lower_ in lexicon.INTENT_AUX for c in t.children)
+
+
+def _evaluation(t: Token) -> int:
+    """An evaluative predicate on this verb: "it would be a mistake" (-1), "is essential" (+1)."""
+    for c in t.children:
+        if c.dep_ in ("attr", "acomp", "oprd"):
+            n = lexicon.norm(c.lemma_)
+            if n in lexicon.NEGATIVE_EVALUATION:
+                return -1
+            if n in lexicon.POSITIVE_EVALUATION:
+                return 1
+    return 0
+
+
+def holder_candidates(t: Token, is_actor) -> list[Token]:
+    """Tokens that could hold the position at governor ``t``: subject, agent, possessor, modifier."""
+    found: list[Token] = []
+    for c in t.children:
+        if c.dep_ in SUBJECT_DEPS:
+            found.append(c)
+        elif c.dep_ == "agent":
+            found.extend(g for g in c.children if g.dep_ == "pobj")
+        elif c.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN"):
+            found.append(c)
+        elif (c.dep_ in ("amod", "compound", "nmod", "npadvmod") and t.pos_ == "NOUN" and is_actor(c.i)
+              and lexicon.predicate_sign(t.lemma_)):
+            found.append(c)  # "an Egyptian-Qatari ceasefire proposal"
+        elif c.dep_ == "acl" and lexicon.norm(c.lemma_) in ("back", "broker", "mediate", "sponsor", "support", "conduct", "draft"):
+            for a in c.children:  # "a resolution, backed by the United States"
+                if a.dep_ == "agent":
+                    found.extend(g for g in a.children if g.dep_ == "pobj")
+    # xcomp/advcl controlled by the governor's subject: "X vowed to destroy", "X is trying to"
+    return found
+
+
+def _cue_sign(t: Token) -> int:
+    n = lexicon.norm(t.lemma_)
+    need = lexicon.NEEDS_PARTICLE.get(n)
+    if need and not any(c.dep_ == "prt" and c.lower_ == need for c in t.children):
+        return 0
+    if t.tag_ == "VBN" and t.dep_ == "amod":
+        return 0  # "Hamas-ruled", "US-backed": a description, not a stance
+    return lexicon.predicate_sign(t.lemma_)
+
+
+def _light_verb_object(t: Token, consumed: set[int]) -> Token | None:
+    """"expressed concern", "re-affirmed their support": the object noun carries the stance."""
+    if lexicon.norm(t.lemma_) not in lexicon.LIGHT_VERBS and lexicon.norm(t.lemma_) not in lexicon.SPEECH_VERBS:
+        return None
+    for c in t.children:
+        if c.dep_ == "dobj" and c.i not in consumed and lexicon.predicate_sign(c.lemma_):
+            return c
+    return None
+
+
+def _background(t: Token) -> bool:
+    """The issue sits in a temporal or circumstantial frame ("after a brief truce")."""
+    if t.dep_ == "prep" and t.lower_ in lexicon.BACKGROUND_MARKERS:
+        return True
+    if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in lexicon.BACKGROUND_MARKERS for c in t.children):
+        return True
+    return False
+
+
+def _purpose(t: Token) -> bool:
+    """A purpose clause ("in order to allow ..."): what it says is wanted, whatever governs it."""
+    return t.dep_ in ("advcl", "xcomp", "acl") and any(
+        c.dep_ in ("aux", "mark") and c.lower_ in ("to", "order") for c in t.children) and any(
+        c.lower_ == "order" for c in t.subtree if c.i < t.i)
+
+
+def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None:
+    """Walk from the issue's anchor to the root; return who holds it, or None."""
+    t = doc[anchor]
+    sign, cues, explicit, depth = 1, [], False, 0
+    seen_position = False
+    skip_sign = False
+    while True:
+        if _background(t):
+            return None
+        if _negated(t):
+            sign = -sign
+            cues.append("not")
+        if t.i not in consumed:
+            s = _cue_sign(t)
+            if s:
+                if not skip_sign:
+                    sign *= s
+                cues.append(t.lemma_)
+                explicit = True
+                seen_position = True
+            elif lexicon.norm(t.lemma_) in lexicon.SPEECH_VERBS and t.pos_ == "VERB":
+                cues.append(t.lemma_)
+            obj = _light_verb_object(t, consumed)
+            if obj is not None:
+                sign *= lexicon.predicate_sign(obj.lemma_)
+                cues.append(obj.lemma_)
+                explicit = True
+                seen_position = True
+        skip_sign = _purpose(t)
+        ev = _evaluation(t)
+        if ev:
+            sign *= ev
+            explicit = True
+            seen_position = True
+            cues.append("evaluation")
+        if _intent(t):
+            seen_position = True
+            cues.append("will")
+        holders = [h for h in holder_candidates(t, is_actor) if h.i not in consumed and is_actor(h.i)]
+        if holders and seen_position:
+            return Holding(tuple(h.i for h in holders), sign, " ".join(cues), explicit, depth)
+        if t.head.i == t.i:
+            return None
+        # a relative clause's holder is the noun it modifies ("Hamas, which rejected ...")
+        t = t.head
+        depth += 1
+        if depth > 12:
+            return None
+
+
+def according_to(doc: Doc, is_actor) -> list[int]:
+    """Holders named by "according to X" anywhere in the sentence."""
+    out = []
+    for t in doc:
+        if t.lower_ == "to" and t.i > 0 and doc[t.i - 1].lower_ == "according":
+            for c in t.children:
+                if c.dep_ == "pobj" and is_actor(c.i):
+                    out.append(c.i)
+    return out
+
+
+def expand_conjuncts(doc: Doc, idx: int, is_actor) -> list[int]:
+    """"The UK, Germany and France" -> all three heads."""
+    out = [idx]
+    for c in doc[idx].conjuncts:
+        if is_actor(c.i):
+            out.append(c.i)
+    return out

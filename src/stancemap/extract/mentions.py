@@ -1,0 +1,175 @@
+"""Actor mentions: names, titles, demonym + role noun, and references (pronouns, "the emirate").
+
+The knowledge base says what a name means on the article's date; this stage finds the
+names in text (a spaCy PhraseMatcher over the KB's surface forms, on lower-case text),
+widens a demonym to the role noun after it ("Israeli" + "officials"), and keeps a
+running memory of who was mentioned, for pronouns and definite descriptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from stancemap.model import Codebook
+
+PERSONAL = frozenset({"he", "she", "him", "her", "his"})
+COLLECTIVE = frozenset({"they", "them", "their", "it", "its", "we", "our"})
+# Definite descriptions that refer back to an actor of a kind.
+DESCRIPTIONS = {
+    "emirate": "state", "kingdom": "state", "country": "state", "nation": "state", "republic": "state",
+    "government": "state", "administration": "state",
+    "group": "group", "movement": "group", "militants": "group", "organisation": "group", "organization": "group",
+    "agency": "organisation", "court": "organisation", "body": "organisation", "bloc": "organisation",
+}
+BOTH = frozenset({"both", "two"})
+PAIR_NOUNS = frozenset({"countries", "allies", "sides", "nations", "governments", "leaders", "powers", "states"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # token index (in the Doc the mention was found in)
+    end: int
+    actor: str
+    text: str
+    kind: str  # "name", "pronoun", "description", "collective"
+    person: bool = False
+
+
+@dataclass
+class Memory:
+    """Who the article has mentioned so far, most recent last."""
+
+    actors: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+    subjects: list[str] = field(default_factory=list)
+
+    def note_sentence(self, mentions: list["Mention"], kind_of) -> None:
+        """Remember a sentence's mentions; its first is taken as its topic (usually the subject)."""
+        for m in mentions:
+            self.note(m, kind_of(m.actor))
+        if mentions:
+            self.subjects.append(mentions[0].actor)
+
+    def note(self, m: Mention, kind: str) -> None:
+        self.actors.append(m.actor)
+        self.kinds[m.actor] = kind
+        if m.person:
+            self.people.append(m.actor)
+
+    def last_of_kind(self, kind: str) -> str | None:
+        for a in reversed(self.actors):
+            if self.kinds.get(a) == kind:
+                return a
+        return None
+
+    def last_two(self, kind: str | None = None) -> list[str]:
+        out: list[str] = []
+        for a in reversed(self.actors):
+            if kind and self.kinds.get(a) != kind:
+                continue
+            if a not in out:
+                out.append(a)
+            if len(out) == 2:
+                break
+        return out
+
+
+class MentionFinder:
+    """Finds codebook actors in a Doc, resolving through the knowledge base on a date."""
+
+    def __init__(self, kb, codebook: Codebook, vocab):
+        self.kb = kb
+        self.codebook = codebook
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        forms: dict[str, None] = {}
+        for surface, _entry in kb.surface_forms():
+            forms.setdefault(surface.lower(), None)
+        for actor in codebook.actors:
+            for s in (actor.name, actor.id, *actor.aliases):
+                forms.setdefault(s.lower(), None)
+        tokenizer = vocab  # noqa: F841 - kept for clarity; patterns are made with make_doc below
+        self._forms = list(forms)
+        self.agents = kb.agent_nouns()
+        self._kind_cache: dict[str, str] = {}
+        self._resolve_cache: dict[tuple[str, dt.date], tuple[str | None, bool]] = {}
+
+    def add_patterns(self, make_doc) -> None:
+        self.matcher.add("ACTOR", [make_doc(f) for f in self._forms])
+
+    def kind(self, actor_id: str) -> str:
+        if actor_id not in self._kind_cache:
+            entry = self.kb.get(actor_id)
+            k = entry.kind if entry else "other"
+            self._kind_cache[actor_id] = {"party": "group", "company": "organisation"}.get(k, k)
+        return self._kind_cache[actor_id]
+
+    def resolve(self, text: str, on: dt.date, context: str | None = None) -> tuple[str | None, bool]:
+        key = (text.lower(), on)
+        if key not in self._resolve_cache or context:
+            r = self.kb.resolve(text, on, codebook=self.codebook, context=context)
+            via = r.via or {}
+            person = via.get("kind") in ("role", "title") or str(via.get("entry", "")).startswith("person")
+            value = (r.actor, person)
+            if context is None:
+                self._resolve_cache[key] = value
+            return value
+        return self._resolve_cache[key]
+
+    def names(self, doc: Doc | Span, on: dt.date, context: str | None = None) -> list[Mention]:
+        """Named mentions: longest non-overlapping phrase matches, demonyms widened to role nouns."""
+        spans = self.matcher(doc, as_spans=True)
+        spans = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
+        out: list[Mention] = []
+        last_end = -1
+        base = doc[0].i if isinstance(doc, Span) else 0
+        d = doc.doc if isinstance(doc, Span) else doc
+        for s in spans:
+            if s.start < last_end:
+                continue
+            end = s.end
+            # widen "Israeli" -> "Israeli officials", "US" -> "US negotiators", "senior US officials"
+            j = end
+            while j < len(d) and j - end < 2 and d[j].lower_ in ("senior", "top", "military", "foreign", "defence", "defense"):
+                j += 1
+            if j < len(d) and d[j].lower_ in self.agents:
+                end = j + 1
+            text = d[s.start:end].text
+            actor, person = self.resolve(text, on, context if person_like(text) else None)
+            if actor is None and end != s.end:
+                actor, person = self.resolve(s.text, on)
+                if actor and _is_modifier(d, s.start, s.end):
+                    actor = None
+            kind = "name"
+            if actor and end == s.end and _is_modifier(d, s.start, s.end) and not _possessive(d, s.end):
+                # "Israeli hostages", "US strikes": a name used as a modifier is no agent of its own
+                if not _agentive_compound(d, s.end, self.agents):
+                    kind = "modifier"
+            if actor:
+                out.append(Mention(s.start, end, actor, text, kind, person))
+                last_end = end
+        del base
+        return out
+
+
+def person_like(text: str) -> bool:
+    return any(w[:1].isupper() for w in text.split()) and len(text.split()) <= 3
+
+
+def _is_modifier(doc: Doc, start: int, end: int) -> bool:
+    """True when the phrase modifies a following noun ("Israeli hostages", "US-brokered")."""
+    last = doc[end - 1]
+    return last.dep_ in ("amod", "compound", "nmod") and last.head.i >= end and last.head.pos_ in ("NOUN", "PROPN")
+
+
+def _possessive(doc: Doc, end: int) -> bool:
+    return end < len(doc) and doc[end].tag_ == "POS"
+
+
+def _agentive_compound(doc: Doc, end: int, agents) -> bool:
+    head = doc[end - 1].head
+    return head.lower_ in agents
