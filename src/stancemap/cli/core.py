@@ -194,7 +194,36 @@ def evaluate(
         out.print(line, highlight=False)
 
 
+def demo(
+    db: DbOption = None,
+    article: Annotated[Path | None, typer.Option(help="Article to use instead of the shipped example (a dated .txt)")] = None,
+    codebook: CodebookOption = None,
+    a: Annotated[str, typer.Option("--a", help="First actor")] = "USA",
+    b: Annotated[str, typer.Option("--b", help="Second actor")] = "ISR",
+) -> None:
+    """The main job end to end: ingest an article, extract its claims, compare two actors."""
+    from stancemap.extract import Extractor
+    from stancemap.jobs import extract_store, ingest_paths
+    from stancemap.jobs.ingestion import example_article_path
+    from stancemap.report.data import compare_from_store
+    from stancemap.report.tables import comparison_table
+    from stancemap.store import Store
+
+    path = article or example_article_path()
+    with errors():
+        store = Store.open(db)
+        report = ingest_paths(store, [path])
+        _report_rejected(report.rejected)
+        extractor = Extractor(load_codebook_option(codebook))
+        done = extract_store(store, extractor)
+        console.print(f"{path.name}: {report.added} new article(s); {done.claims} claims extracted "
+                      f"from {done.articles} article(s) into {store.engine.url}", highlight=False)
+        comparison = compare_from_store(store, a, b, codebook_id=extractor.codebook.fingerprint)
+    out.print(comparison_table(comparison))
+
+
 def register(app: typer.Typer) -> None:
+    app.command()(demo)
     app.command()(ingest)
     app.command()(extract)
     app.command()(claims)

@@ -20,3 +20,10 @@ def ingest_paths(
 ) -> IngestReport:
     """Read every file and store its articles; bad records are reported, not fatal."""
     return store.add_articles(read_paths(paths, date=date, columns=columns), progress=progress)
+
+
+def example_article_path() -> Path:
+    """The short example article shipped with stancemap (the founding example's story, retold)."""
+    from importlib import resources
+
+    return Path(str(resources.files("stancemap") / "data" / "example-us-israel.txt"))
