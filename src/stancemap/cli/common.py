@@ -15,7 +15,7 @@ from rich.console import Console
 
 from stancemap.errors import StancemapError
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 DbOption = Annotated[

@@ -1,0 +1,98 @@
+"""The pipeline's commands, driven as a user would (CliRunner and the installed script)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stancemap.cli import app
+
+runner = CliRunner()
+
+
+def _jsonl(path: Path, rows: list) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+ARTICLES = [
+    {"id": "t1", "date": "2024-01-10", "source": "test", "title": "a", "url": "",
+     "text": "The United States called for an immediate ceasefire in Gaza. Israel rejected a ceasefire."},
+    {"id": "t2", "date": "2024-01-11", "source": "test", "title": "b", "url": "",
+     "text": "Qatar urged Israel to let more humanitarian aid into Gaza."},
+]
+
+
+def test_ingest_reports_bad_lines_and_is_idempotent(tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    src = _jsonl(tmp_path / "a.jsonl", [ARTICLES[0], "{oops", {**ARTICLES[1], "date": "not a date"}])
+    r = runner.invoke(app, ["ingest", str(src), "--db", db])
+    assert r.exit_code == 3
+    assert f"{src}:2: invalid JSON" in r.output and f"{src}:3: field 'date'" in r.output
+    assert "1 added" in r.output
+    r = runner.invoke(app, ["ingest", str(src), "--db", db])
+    assert r.exit_code == 3 and "0 added, 1 already stored" in r.output
+
+
+@pytest.mark.model
+def test_extract_store_twice_adds_nothing_and_claims_lists(tmp_path):
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    src = _jsonl(tmp_path / "a.jsonl", ARTICLES)
+    assert runner.invoke(app, ["ingest", str(src), "--db", db]).exit_code == 0
+    r1 = runner.invoke(app, ["extract", "--db", db])
+    assert r1.exit_code == 0, r1.output
+    r2 = runner.invoke(app, ["extract", "--db", db])
+    assert "extracted 0 articles: 0 claims" in r2.output
+    r = runner.invoke(app, ["claims", "--db", db, "--format", "json"])
+    rows = json.loads(r.stdout)
+    triples = {(c["actor"], c["issue"], c["stance"]) for c in rows}
+    assert ("USA", "ceasefire", "support") in triples
+    assert ("ISR", "ceasefire", "oppose") in triples
+    assert ("QAT", "humanitarian-aid", "support") in triples
+
+
+@pytest.mark.model
+def test_extract_jsonl_to_stdout(tmp_path):
+    src = _jsonl(tmp_path / "a.jsonl", ARTICLES)
+    r = runner.invoke(app, ["extract", str(src), "--format", "jsonl"])
+    assert r.exit_code == 0, r.output
+    lines = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
+    assert {"article_id", "actor", "issue", "stance", "evidence", "speaker", "confidence"} <= set(lines[0])
+    t1 = [c for c in lines if c["article_id"] == "t1"]
+    assert {(c["actor"], c["stance"]) for c in t1 if c["issue"] == "ceasefire"} == {("USA", "support"), ("ISR", "oppose")}
+    text = ARTICLES[0]["text"]
+    assert all(c["evidence"] in text for c in t1)
+
+
+@pytest.mark.model
+def test_evaluate_matches_reference_scorer(shared, tmp_path):
+    ev = shared / "eval"
+    r = runner.invoke(app, ["evaluate", "--gold", str(ev / "dev-gold.jsonl"), "--articles", str(ev / "dev-articles.jsonl"),
+                            "--codebook", str(ev / "codebook-gaza-2023.yaml")])
+    assert r.exit_code == 0, r.output
+    ours = r.stdout.strip().splitlines()[-1]
+    pred = tmp_path / "pred.jsonl"
+    x = runner.invoke(app, ["extract", str(ev / "dev-articles.jsonl"), "--codebook", str(ev / "codebook-gaza-2023.yaml")])
+    pred.write_text(x.stdout, encoding="utf-8")
+    ref = subprocess.run([sys.executable, str(ev / "score.py"), str(ev / "dev-gold.jsonl"), str(pred)],
+                         capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    assert ours == ref
+    assert ours.startswith("triple_f1=")
+
+
+@pytest.mark.model
+def test_readme_main_command_prints_the_comparison(tmp_path):
+    """The README's first command ends in `stancemap demo`: run the installed script."""
+    exe = Path(sys.executable).with_name("stancemap")
+    r = subprocess.run([str(exe), "demo", "--db", str(tmp_path / "demo.db")], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=300, env={"PATH": str(exe.parent), "COLUMNS": "200"})
+    assert r.returncode == 0, r.stderr
+    assert "Destroying Hamas" in r.stdout and "agree" in r.stdout
+    assert "Palestinian Authority governs Gaza" in r.stdout
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert "stancemap demo" in readme.split("```")[1]
