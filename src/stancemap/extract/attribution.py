@@ -16,7 +16,10 @@ from spacy.tokens import Doc, Token
 
 from stancemap.extract import lexicon
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+SUBJECT_DEPS = ("nsubj", "csubj")
+# Passive subjects hold a position only with verbs of resolve ("Israel is determined to").
+RESOLVE_PASSIVES = frozenset("determine commit prepare set resolve")
+DEONTIC = frozenset("must should ought")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def holder_candidates(t: Token, is_actor) -> list[Token]:
     """Tokens that could hold the position at governor ``t``: subject, agent, possessor, modifier."""
     found: list[Token] = []
     for c in t.children:
-        if c.dep_ in SUBJECT_DEPS:
+        if c.dep_ in SUBJECT_DEPS or (c.dep_ == "nsubjpass" and lexicon.norm(t.lemma_) in RESOLVE_PASSIVES):
             found.append(c)
         elif c.dep_ == "agent":
             found.extend(g for g in c.children if g.dep_ == "pobj")
@@ -72,10 +75,18 @@ def holder_candidates(t: Token, is_actor) -> list[Token]:
     return found
 
 
+def _deontic(t: Token) -> bool:
+    """"X must agree", "X should stop": a demand on X by whoever says it, not X's position."""
+    return any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in t.children)
+
+
 def _cue_sign(t: Token) -> int:
     n = lexicon.norm(t.lemma_)
     need = lexicon.NEEDS_PARTICLE.get(n)
     if need and not any(c.dep_ == "prt" and c.lower_ == need for c in t.children):
+        return 0
+    preps = lexicon.NEEDS_COMPLEMENT.get(n)
+    if preps and not any((c.dep_ == "prep" and c.lower_ in preps) or c.dep_ in ("xcomp", "ccomp") for c in t.children):
         return 0
     if t.tag_ == "VBN" and t.dep_ == "amod":
         return 0  # "Hamas-ruled", "US-backed": a description, not a stance
@@ -114,13 +125,16 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
     sign, cues, explicit, depth = 1, [], False, 0
     seen_position = False
     skip_sign = False
+    via_conj = False  # coordinated predicates share a subject, not a polarity
     while True:
         if _background(t):
             return None
-        if _negated(t):
+        if via_conj:
+            pass
+        elif _negated(t):
             sign = -sign
             cues.append("not")
-        if t.i not in consumed:
+        if t.i not in consumed and not via_conj:
             s = _cue_sign(t)
             if s:
                 if not skip_sign:
@@ -137,21 +151,25 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
                 explicit = True
                 seen_position = True
         skip_sign = _purpose(t)
-        ev = _evaluation(t)
+        ev = 0 if via_conj else _evaluation(t)
         if ev:
             sign *= ev
             explicit = True
             seen_position = True
             cues.append("evaluation")
-        if _intent(t):
+        if _intent(t) and not via_conj:
             seen_position = True
             cues.append("will")
         holders = [h for h in holder_candidates(t, is_actor) if h.i not in consumed and is_actor(h.i)]
+        if _deontic(t):
+            seen_position = True
+            cues.append("must")
+            holders = []
         if holders and seen_position:
             return Holding(tuple(h.i for h in holders), sign, " ".join(cues), explicit, depth)
         if t.head.i == t.i:
             return None
-        # a relative clause's holder is the noun it modifies ("Hamas, which rejected ...")
+        via_conj = t.dep_ == "conj"
         t = t.head
         depth += 1
         if depth > 12:

@@ -206,7 +206,7 @@ class IssueIndex:
             if not hits:
                 return None
             tokens.extend(hits)
-        tokens.extend(j for c in p.optional for j in near(c))
+        tokens.extend(j for c in p.optional if not c.startswith("@") for j in near(c))
         matched_sign = -1 if sum(concepts[j] in lexicon.NEGATIVE_CONCEPTS for j in set(tokens)) % 2 else 1
         return IssueMatch(p.issue, tuple(sorted(set(tokens))), i, matched_sign * p.sign, p)
 

@@ -163,6 +163,8 @@ NEGATIVE_CONCEPTS = frozenset({concept(w) for w in (
 
 # Cues that need their particle: "rule out" opposes, "Hamas-ruled" does not.
 NEEDS_PARTICLE = {"rule": "out"}
+# Cues that need a complement: "call for", "call on ... to" (not "called the volume inadequate").
+NEEDS_COMPLEMENT = {"call": ("for", "on"), "ask": ("for",), "press": ("for", "on"), "push": ("for",)}
 # Light verbs whose object noun carries the stance: "expressed concern", "reiterated his call".
 LIGHT_VERBS = frozenset("express voice reiterate reaffirm re-affirm repeat renew make give have raise lend show issue step".split())
 # Temporal or circumstantial frames: an issue word inside them is background, not a position.

@@ -17,13 +17,13 @@ from spacy.tokens import Doc, Span
 from stancemap.model import Codebook
 
 PERSONAL = frozenset({"he", "she", "him", "her", "his"})
-COLLECTIVE = frozenset({"they", "them", "their", "it", "its", "we", "our"})
+COLLECTIVE = frozenset({"they", "them", "their", "it", "its"})
 # Definite descriptions that refer back to an actor of a kind.
 DESCRIPTIONS = {
     "emirate": "state", "kingdom": "state", "country": "state", "nation": "state", "republic": "state",
     "government": "state", "administration": "state",
-    "group": "group", "movement": "group", "militants": "group", "organisation": "group", "organization": "group",
-    "agency": "organisation", "court": "organisation", "body": "organisation", "bloc": "organisation",
+    "group": "group", "movement": "group", "militants": "group",
+    "agency": "organisation", "court": "organisation", "bloc": "organisation",
 }
 BOTH = frozenset({"both", "two"})
 PAIR_NOUNS = frozenset({"countries", "allies", "sides", "nations", "governments", "leaders", "powers", "states"})
@@ -62,10 +62,13 @@ class Memory:
             self.people.append(m.actor)
 
     def last_of_kind(self, kind: str) -> str | None:
-        for a in reversed(self.actors):
+        """The most salient actor of a kind so far: the most mentioned, the latest on a tie."""
+        counts: dict[str, tuple[int, int]] = {}
+        for pos, a in enumerate(self.actors):
             if self.kinds.get(a) == kind:
-                return a
-        return None
+                n, _ = counts.get(a, (0, 0))
+                counts[a] = (n + 1, pos)
+        return max(counts, key=counts.get) if counts else None
 
     def last_two(self, kind: str | None = None) -> list[str]:
         out: list[str] = []
@@ -86,11 +89,13 @@ class MentionFinder:
         self.kb = kb
         self.codebook = codebook
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        self.cased = PhraseMatcher(vocab, attr="ORTH")  # "US" but not "us", "WHO" but not "who"
+        self._cased_forms = sorted({s for s, _e in kb.cased_surface_forms()} | {a.id for a in codebook.actors})
         forms: dict[str, None] = {}
         for surface, _entry in kb.surface_forms():
             forms.setdefault(surface.lower(), None)
         for actor in codebook.actors:
-            for s in (actor.name, actor.id, *actor.aliases):
+            for s in (actor.name, *actor.aliases):
                 forms.setdefault(s.lower(), None)
         tokenizer = vocab  # noqa: F841 - kept for clarity; patterns are made with make_doc below
         self._forms = list(forms)
@@ -100,6 +105,11 @@ class MentionFinder:
 
     def add_patterns(self, make_doc) -> None:
         self.matcher.add("ACTOR", [make_doc(f) for f in self._forms])
+        for f in self._cased_forms:
+            doc = make_doc(f)
+            self.cased.add("ACTOR", [doc])
+            if len(doc) == 1:  # "the US"
+                self.cased.add("ACTOR", [make_doc("the " + f), make_doc("The " + f)])
 
     def kind(self, actor_id: str) -> str:
         if actor_id not in self._kind_cache:
@@ -122,12 +132,12 @@ class MentionFinder:
 
     def names(self, doc: Doc | Span, on: dt.date, context: str | None = None) -> list[Mention]:
         """Named mentions: longest non-overlapping phrase matches, demonyms widened to role nouns."""
-        spans = self.matcher(doc, as_spans=True)
+        d = doc.doc if isinstance(doc, Span) else doc
+        found = list(self.matcher(doc)) + list(self.cased(doc))  # indices into the Doc, even for a Span
+        spans = [d[start:end] for _key, start, end in found]
         spans = sorted(spans, key=lambda s: (s.start, -(s.end - s.start)))
         out: list[Mention] = []
         last_end = -1
-        base = doc[0].i if isinstance(doc, Span) else 0
-        d = doc.doc if isinstance(doc, Span) else doc
         for s in spans:
             if s.start < last_end:
                 continue
@@ -152,7 +162,6 @@ class MentionFinder:
             if actor:
                 out.append(Mention(s.start, end, actor, text, kind, person))
                 last_end = end
-        del base
         return out
 
 

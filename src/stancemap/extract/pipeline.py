@@ -74,9 +74,13 @@ class Extractor:
 
         matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         ids = PhraseMatcher(self.nlp.vocab, attr="ORTH")  # "ARE" is an id, "are" a verb
+        ids_in_codebook = {a.id for a in self.codebook.actors}
         for a in self.codebook.actors:
             matcher.add(a.id, [self.nlp.make_doc(s) for s in (a.name, *a.aliases)])
             ids.add(a.id, [self.nlp.make_doc(a.id)])
+        for demonym, actor in self.kb.demonyms().items():  # "Israeli" is Israel, for df purposes
+            if actor in ids_in_codebook:
+                matcher.add(actor, [self.nlp.make_doc(demonym)])
 
         def find(doc: Doc) -> dict[int, str]:
             out = {}
@@ -137,7 +141,7 @@ class Extractor:
                 actor_of.setdefault(i, [])
                 if m.actor not in actor_of[i]:
                     actor_of[i].append(m.actor)
-        name_at = {i: m.actor for m in names for i in range(m.start, m.end) if m.kind == "name"}
+        name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
         concepts = _concepts(doc, name_at)
         matches = self.issues.match(doc, concepts) + self._subject_matches(doc, names)
         is_actor = actor_of.__contains__
@@ -205,7 +209,9 @@ class Extractor:
                     if low == "it" and any(c.dep_ in ("ccomp", "xcomp") for c in t.head.children) and t.dep_ != "nsubj":
                         continue
                     named = [m for m in before if m.kind == "name"]
-                    actor = named[-1].actor if named else (memory.subjects[-1] if memory.subjects else None)
+                    subjects = [m for m in named if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
+                    pick = subjects or named
+                    actor = pick[-1].actor if pick else (memory.subjects[-1] if memory.subjects else None)
             elif low in DESCRIPTIONS and t.i > 0 and doc[t.i - 1].lower_ == "the" and t.pos_ == "NOUN":
                 actor = memory.last_of_kind(DESCRIPTIONS[low])
                 if actor is None:
