@@ -43,15 +43,27 @@ def _intent(t: Token) -> bool:
 
 
 def _evaluation(t: Token) -> int:
-    """An evaluative predicate on this verb: "it would be a mistake" (-1), "is essential" (+1)."""
-    for c in t.children:
-        if c.dep_ in ("attr", "acomp", "oprd"):
-            n = lexicon.norm(c.lemma_)
-            if n in lexicon.NEGATIVE_EVALUATION:
-                return -1
-            if n in lexicon.POSITIVE_EVALUATION:
-                return 1
+    """An evaluative predicate on this verb: "it would be a mistake" (-1), "is essential" (+1),
+    "would be seen as a violation" (-1)."""
+    words = [c for c in t.children if c.dep_ in ("attr", "acomp", "oprd")]
+    words += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
+    for c in words:
+        n = lexicon.norm(c.lemma_)
+        if n in lexicon.NEGATIVE_EVALUATION:
+            return -1
+        if n in lexicon.POSITIVE_EVALUATION:
+            return 1
     return 0
+
+
+def _cue_subject(t: Token, consumed: set[int]) -> Token | None:
+    """"Its aim is to destroy Hamas", "Hamas' conditions entailed ...": a cue noun as subject."""
+    if t.pos_ not in ("VERB", "AUX"):
+        return None
+    for c in t.children:
+        if c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.i not in consumed and lexicon.predicate_sign(c.lemma_):
+            return c
+    return None
 
 
 def holder_candidates(t: Token, is_actor) -> list[Token]:
@@ -119,6 +131,11 @@ def _purpose(t: Token) -> bool:
         c.lower_ == "order" for c in t.subtree if c.i < t.i)
 
 
+def _infinitival_aim(t: Token) -> bool:
+    return t.dep_ in ("acl", "advcl") and t.pos_ == "VERB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+
+
 def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None:
     """Walk from the issue's anchor to the root; return who holds it, or None."""
     t = doc[anchor]
@@ -144,13 +161,16 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
                 seen_position = True
             elif lexicon.norm(t.lemma_) in lexicon.SPEECH_VERBS and t.pos_ == "VERB":
                 cues.append(t.lemma_)
-            obj = _light_verb_object(t, consumed)
+            obj = _light_verb_object(t, consumed) or _cue_subject(t, consumed)
             if obj is not None:
                 sign *= lexicon.predicate_sign(obj.lemma_)
                 cues.append(obj.lemma_)
                 explicit = True
                 seen_position = True
         skip_sign = _purpose(t)
+        if _infinitival_aim(t):
+            seen_position = True  # "a campaign to destroy Hamas": a stated aim
+            cues.append("to")
         ev = 0 if via_conj else _evaluation(t)
         if ev:
             sign *= ev
@@ -161,15 +181,20 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
             seen_position = True
             cues.append("will")
         holders = [h for h in holder_candidates(t, is_actor) if h.i not in consumed and is_actor(h.i)]
+        if obj_noun := (_cue_subject(t, consumed) if not via_conj else None):
+            holders += [c for c in obj_noun.children if c.dep_ == "poss" and is_actor(c.i)]
         if _deontic(t):
             seen_position = True
             cues.append("must")
             holders = []
         if holders and seen_position:
+            if t.dep_ == "dobj" and any(c.dep_ == "acl" for c in t.children):
+                # "X and Y held talks mediated by Z": the parties hold it too
+                holders += [c for c in t.head.children if c.dep_ == "nsubj" and is_actor(c.i)]
             return Holding(tuple(h.i for h in holders), sign, " ".join(cues), explicit, depth)
         if t.head.i == t.i:
             return None
-        via_conj = t.dep_ == "conj"
+        via_conj = t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX")
         t = t.head
         depth += 1
         if depth > 12:

@@ -57,17 +57,35 @@ class IssueMatch:
 
 
 def token_concepts(doc: Doc, actor_at: Callable[[int], str | None]) -> list[str]:
-    """One concept per token: an actor (``@ID``), a synonym group head, or '' for function words."""
-    out = []
+    """One concept per token: an actor (``@ID``), a synonym group head, or '' for function words.
+
+    A hyphenated compound ("cease-fire", "time-limited") is one word: its concept sits on its
+    first token and the rest are blank, so "limited" in "time-limited" evokes nothing alone.
+    """
+    out: list[str] = []
+    skip = 0
     for t in doc:
+        if skip:
+            skip -= 1
+            out.append("")
+            continue
         actor = actor_at(t.i)
         if actor:
             out.append("@" + actor)
+        elif _is_compound_start(t):
+            out.append(_compound(t) or lexicon.norm(f"{t.lemma_}-{doc[t.i + 2].lemma_}"))
+            skip = 2
         elif t.pos_ in _VAGUE_POS or t.is_stop or not t.text.strip():
             out.append("")
         else:
             out.append(_compound(t) or lexicon.concept(t.lemma_, t.text))
     return out
+
+
+def _is_compound_start(t: Token) -> bool:
+    doc = t.doc
+    return (t.i + 2 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_
+            and not doc[t.i + 1].whitespace_ and t.is_alpha and doc[t.i + 2].is_alpha)
 
 
 def _compound(t: Token) -> str | None:
@@ -118,7 +136,8 @@ class IssueIndex:
                 actors = self._find_actors(doc)
                 concepts = token_concepts(doc, actors.get)
                 purpose: set[int] = set()
-                items = [(c, doc[i].pos_, doc[i].tag_ == "NNP" or c.startswith("@") or doc[i].lower_ in self._demonyms)
+                items = [(c, "ADJ" if doc[i].tag_ == "VBN" and doc[i].dep_ == "amod" else doc[i].pos_,
+                          doc[i].tag_ == "NNP" or c.startswith("@") or doc[i].lower_ in self._demonyms)
                          for i, c in enumerate(concepts) if c and i not in purpose]
                 if items:
                     raw.append((iss, source, items))
@@ -140,7 +159,7 @@ class IssueIndex:
                       and (c not in lexicon.CONCEPT.values() or c in generic)}
         core = [c for c in concepts if c not in generic and c not in adjectives]
         nouns_verbs = [c for c in core if pos[c] in ("NOUN", "VERB", "PROPN") or c.startswith("@")]
-        sign = -1 if sum(c in lexicon.NEGATIVE_CONCEPTS for c in concepts) % 2 else 1
+        sign = -1 if sum(c in lexicon.NEGATIVE_CONCEPTS for c in core) % 2 else 1
         if source == "description" and not any(not c.startswith("@") and pos[c] != "PROPN" for c in core):
             return None  # a description clause that only names places or actors
         if source == "description" and len(core) == 1 and lexicon.predicate_sign(core[0]):

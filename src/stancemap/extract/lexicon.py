@@ -19,7 +19,8 @@ negotiate broker mediate agree accept approve champion stress emphasise emphasiz
 reiterate lobby hope embrace ensure secure deliver facilitate allow permit let enable
 resume continue determine prepare need must should encourage ask appeal request announce
 argue recommend suggest offer expect order authorize authorise launch begin start wish
-implement prioritize prioritise share defend justify maintain keep uphold restore
+implement prioritize prioritise share defend justify maintain keep uphold restore hint signal
+willing ready determined committed keen eager prepared
 """.split())
 
 OPPOSE_PREDICATES = frozenset("""
@@ -27,6 +28,7 @@ oppose reject refuse resist block veto condemn denounce criticise criticize warn
 dismiss object prevent stop halt end exclude ban bar suspend cut freeze withhold avoid
 reduce minimise minimize limit abandon scrap cancel deny fear rule concern worry alarm
 disagree slam protest reverse undermine delay postpone pause fail failure
+reluctant unwilling opposed hesitant derail jeopardize jeopardise sabotage
 """.split())
 
 # Nouns that carry a holder's position ("Britain's call for", "their support for").

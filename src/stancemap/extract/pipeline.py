@@ -146,11 +146,14 @@ class Extractor:
         matches = self.issues.match(doc, concepts) + self._subject_matches(doc, names)
         is_actor = actor_of.__contains__
         by_name = {i for m in names for i in range(m.start, m.end) if m.kind == "name"}
+        anchors = {m.anchor for m in matches}
         for match in matches:
-            yield from self._claims_for(article, cand, doc, match, actor_of, is_actor, by_name)
+            yield from self._claims_for(article, cand, doc, match, actor_of, is_actor, by_name, anchors)
 
-    def _claims_for(self, article, cand, doc, match: IssueMatch, actor_of, is_actor, by_name) -> Iterator[Claim]:
-        consumed = set(match.tokens)
+    def _claims_for(self, article, cand, doc, match: IssueMatch, actor_of, is_actor, by_name,
+                    anchors: set[int]) -> Iterator[Claim]:
+        # another issue's word is a co-issue, not a cue: "a pause to fighting to get aid in"
+        consumed = set(match.tokens) | anchors
         holding = attribution.climb(doc, match.anchor, consumed, is_actor)
         if holding is None:
             acc = attribution.according_to(doc, is_actor)
@@ -194,6 +197,17 @@ class Extractor:
                     out.append(IssueMatch(issue, tuple(range(m.start, m.end)), m.end - 1, 1, p))
         return out
 
+    @staticmethod
+    def _speaker_of_quote(doc: Doc, names: list[Mention]) -> str | None:
+        """"We ..." in a quote is whoever says it: the named subject of the sentence's verb of saying."""
+        by_token = {i: m for m in names if m.kind == "name" for i in range(m.start, m.end)}
+        for t in doc:
+            if t.pos_ == "VERB" and lexicon.norm(t.lemma_) in lexicon.SPEECH_VERBS:
+                for c in t.children:
+                    if c.dep_ == "nsubj" and c.i in by_token:
+                        return by_token[c.i].actor
+        return None
+
     def _references(self, doc: Doc, names: list[Mention], memory: Memory) -> list[Mention]:
         """Pronouns, "the emirate", "both countries": resolved to actors already mentioned."""
         out = []
@@ -212,6 +226,8 @@ class Extractor:
                     subjects = [m for m in named if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
                     pick = subjects or named
                     actor = pick[-1].actor if pick else (memory.subjects[-1] if memory.subjects else None)
+            elif low in ("we", "our", "us") and t.dep_ in ("nsubj", "nsubjpass", "poss"):
+                actor = self._speaker_of_quote(doc, names)
             elif low in DESCRIPTIONS and t.i > 0 and doc[t.i - 1].lower_ == "the" and t.pos_ == "NOUN":
                 actor = memory.last_of_kind(DESCRIPTIONS[low])
                 if actor is None:

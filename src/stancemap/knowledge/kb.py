@@ -1,0 +1,202 @@
+"""The actor knowledge base: who speaks for whom, and from when to when.
+
+>>> kb = KnowledgeBase.builtin()
+>>> kb.resolve("Blinken", dt.date(2023, 12, 7)).actor
+'USA'
+
+The built-in data lives in ``knowledge/data/*.yaml`` (see docs/knowledge.md);
+users add their own files with :meth:`KnowledgeBase.extended_from` or
+:meth:`KnowledgeBase.load`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from stancemap.model.types import Actor, Codebook
+from stancemap.knowledge.index import Index
+from stancemap.knowledge.loader import Entry, KBFile, load_file, load_files
+from stancemap.knowledge.resolver import Found, Resolver
+from stancemap.knowledge.text import norm
+
+DATA_DIR = Path(__file__).parent / "data"
+BUILTIN_FILES = ("states.yaml", "organisations.yaml", "people.yaml", "groups.yaml", "agents.yaml")
+
+
+class Resolution(BaseModel):
+    """How a mention resolved: ``actor`` (an id, or ``None``), ``via`` (what matched,
+    with its dates) and ``reason`` (why, in words; always set when unresolved)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    actor: str | None = None
+    via: dict | None = None
+    reason: str = ""
+
+
+class _CodebookMap:
+    """KB ids -> codebook ids (by id, by name, by the codebook's own aliases)."""
+
+    def __init__(self, kb: "KnowledgeBase", codebook: Codebook):
+        self.ids = {a.id for a in codebook.actors}
+        self.to_cb: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+        for a in codebook.actors:
+            if a.id in kb.index.actors:
+                self.to_cb[a.id] = a.id
+        for a in codebook.actors:
+            for form in (a.name, a.id, *a.aliases):
+                found = kb.resolver.resolve(form, None, None)
+                if found.actor and found.via and found.via.get("kind") == "alias":
+                    self.to_cb.setdefault(found.actor, a.id)
+            for form in a.aliases:
+                self.aliases[norm(form).removeprefix("the ")] = a.id
+
+    def map(self, kb: "KnowledgeBase", actor: str) -> tuple[str | None, list[str]]:
+        path: list[str] = []
+        current: str | None = actor
+        while current and current not in path:
+            path.append(current)
+            if current in self.to_cb:
+                return self.to_cb[current], path
+            if current in self.ids:
+                return current, path
+            parent = kb.index.actors.get(current)
+            current = parent.part_of if parent else None
+        return None, path
+
+
+class KnowledgeBase:
+    """Actors, their names and offices, indexed for fast, date-aware resolution."""
+
+    def __init__(self, data: KBFile):
+        self.data = data
+        self.index = Index.build(data)
+        self.resolver = Resolver(self.index)
+        self._codebooks: dict[int, tuple[Codebook, _CodebookMap]] = {}
+        self._cached = functools.lru_cache(maxsize=200_000)(self.resolver.resolve)
+
+    # -- construction ---------------------------------------------------------------
+    @classmethod
+    @functools.cache
+    def builtin(cls) -> "KnowledgeBase":
+        """The shipped knowledge base (loaded once, then cached)."""
+        return cls(load_files([DATA_DIR / name for name in BUILTIN_FILES]))
+
+    @classmethod
+    def load(cls, paths: Iterable[str | Path], *, builtin: bool = True) -> "KnowledgeBase":
+        """The built-in KB (unless ``builtin=False``) plus the given KB files."""
+        data = KBFile()
+        if builtin:
+            data.merge(cls.builtin().data)
+        data.merge(load_files(list(paths)))
+        return cls(data)
+
+    def extended(self, actors: Iterable[Actor] = (), groups: Mapping[str, str] | None = None) -> "KnowledgeBase":
+        """A new KB with more actors (an actor with a known id replaces it) and group phrases."""
+        data = KBFile(list(self.data.entries), dict(self.data.groups), dict(self.data.agents))
+        data.entries.extend(Entry(actor=a) for a in actors)
+        data.groups.update(groups or {})
+        return KnowledgeBase(data)
+
+    def extended_from(self, *paths: str | Path) -> "KnowledgeBase":
+        """A new KB with the entries of the given KB files added."""
+        data = KBFile(list(self.data.entries), dict(self.data.groups), dict(self.data.agents))
+        for path in paths:
+            data.merge(load_file(path))
+        return KnowledgeBase(data)
+
+    # -- lookups ------------------------------------------------------------------------
+    def get(self, entry_id: str) -> Actor | None:
+        """The actor with this id, or ``None``."""
+        return self.index.actors.get(entry_id)
+
+    def actors(self) -> Iterator[Actor]:
+        """Every actor, in load order."""
+        return iter(self.index.actors.values())
+
+    def entries(self) -> list[Entry]:
+        """Every entry (actor plus demonyms, metonyms...), the last per id."""
+        return list(self.index.entries.values())
+
+    def surface_forms(self) -> Iterator[tuple[str, str]]:
+        """(text as written, entry id) for every case-insensitive form: aliases and their
+        dotted variants, demonyms, metonyms, group phrases, people's names and short names.
+        Forms that must match case-sensitively ("US", "WHO") are in :meth:`cased_surface_forms`."""
+        return iter(self.index.surfaces)
+
+    def cased_surface_forms(self) -> Iterator[tuple[str, str]]:
+        """(text, entry id) for forms to match with exact case (attr="ORTH"): "US", "WHO"."""
+        return iter(self.index.cased_surfaces)
+
+    def agent_nouns(self) -> frozenset[str]:
+        """Lower-case role nouns, singular and plural ("officials", "prime minister")."""
+        return frozenset(self.index.agents)
+
+    def demonyms(self) -> dict[str, str]:
+        """Lower-case demonym -> state id ("israeli": "ISR"; "palestinian": "PSE", though
+        "Palestinian officials" resolves to PA through the state's ``agent_of``)."""
+        return dict(self.index.demonyms)
+
+    def check(self) -> list[str]:
+        """Problems in the data: references to ids that do not exist."""
+        return self.index.check()
+
+    def stats(self) -> dict[str, int]:
+        """Counts of entries by kind, forms, roles."""
+        kinds = Counter(a.kind for a in self.index.actors.values())
+        people = [a for a in self.index.actors.values() if a.kind == "person"]
+        out = {f"kind {k}": n for k, n in sorted(kinds.items())}
+        out.update(
+            actors=len(self.index.actors), roles=sum(len(a.roles) for a in people),
+            people_states=len({r.of for a in people for r in a.roles if self.index.actors.get(r.of)
+                               and self.index.actors[r.of].kind == "state"}),
+            surface_forms=len(self.index.surfaces) + len(self.index.cased_surfaces),
+            demonyms=len(self.index.demonyms), group_phrases=len(self.index.groups),
+            agent_nouns=len(self.index.agents),
+        )
+        return out
+
+    # -- resolution --------------------------------------------------------------------
+    def resolve(self, mention: str, on: dt.date | None = None, *, codebook: Codebook | None = None,
+                context: str | None = None) -> Resolution:
+        """Resolve ``mention`` (as it appears in text) on date ``on``; see docs/knowledge.md."""
+        if codebook is not None:
+            cb = self._codebook(codebook)
+            own = cb.aliases.get(norm(mention).removeprefix("the "))
+            if own:
+                return Resolution(actor=own, via={"kind": "codebook alias", "entry": own, "alias": mention},
+                                  reason=f"alias of {own} in codebook {codebook.name}")
+        found: Found = self._cached(mention, on, context)
+        if codebook is None or found.actor is None:
+            return Resolution(actor=found.actor, via=found.via, reason=found.reason)
+        return self._in_codebook(found, cb, codebook.name)
+
+    def _codebook(self, codebook: Codebook) -> _CodebookMap:
+        cached = self._codebooks.get(id(codebook))
+        if cached is None or cached[0] is not codebook:
+            if len(self._codebooks) > 64:
+                self._codebooks.clear()
+            cached = (codebook, _CodebookMap(self, codebook))
+            self._codebooks[id(codebook)] = cached
+        return cached[1]
+
+    def _in_codebook(self, found: Found, cb: _CodebookMap, name: str) -> Resolution:
+        tried = []
+        for actor, via in found.options or ((found.actor, found.via),):
+            mapped, path = cb.map(self, actor)
+            if mapped is None:
+                tried.append(actor)
+                continue
+            if len(path) > 1:
+                via = {"kind": "part_of", "path": path, "from": via}
+            elif mapped != actor:
+                via = {**via, "kb_actor": actor}
+            return Resolution(actor=mapped, via=via, reason=f"{found.reason}; {actor} -> {mapped} in codebook {name}")
+        return Resolution(actor=None, via=found.via, reason=f"not in codebook: {', '.join(tried)}")
