@@ -24,11 +24,12 @@ DEONTIC = frozenset("must should ought")
 
 @dataclass(frozen=True)
 class Holding:
-    holders: tuple[int, ...]  # token indices of the holder mentions' heads
+    holders: tuple[int, ...]  # token indices of the holder mentions' heads (empty: none found)
     sign: int
     cue: str  # the cue words seen, for explanation
     explicit: bool  # a stance word (not only saying or intending) was on the path
     depth: int
+    seen: bool = True  # a position was reported on the path
 
 
 def _negated(t: Token) -> bool:
@@ -193,8 +194,12 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
                 holders += [c for c in t.head.children if c.dep_ == "nsubj" and is_actor(c.i)]
             return Holding(tuple(h.i for h in holders), sign, " ".join(cues), explicit, depth)
         if t.head.i == t.i:
-            return None
+            return Holding((), sign, " ".join(cues), explicit, depth, seen_position)
+        if lexicon.norm(t.head.lemma_) in lexicon.ACCUSE and t.dep_ == "prep" and t.lower_ in ("of", "for"):
+            return None  # "accused X of not doing enough": X's conduct, not a position
         via_conj = t.dep_ == "conj" and t.pos_ in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX")
+        if via_conj and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
+            return Holding((), sign, " ".join(cues), explicit, depth, seen_position)  # its own subject
         t = t.head
         depth += 1
         if depth > 12:

@@ -37,6 +37,7 @@ class Pattern:
     optional: frozenset[str]  # words that may widen the match but decide nothing
     sign: int  # the lexical polarity of the pattern's own wording
     source: str  # "label", "description", "keyword", "actor"
+    anchor_pos: str = ""
 
     @property
     def concepts(self) -> frozenset[str]:
@@ -174,11 +175,11 @@ class IssueIndex:
             rest = [c for c in required if c != anchor]
             if len(rest) > 1:
                 return None
-            return Pattern(iss.id, anchor, frozenset(rest), frozenset(), sign, source)
+            return Pattern(iss.id, anchor, frozenset(rest), frozenset(), sign, source, pos.get(anchor, ""))
         anchor = _most_specific(nouns_verbs, pos, self._df)
         others = frozenset(c for c in core if c != anchor)
         optional = frozenset(c for c in concepts if c != anchor and c not in others)
-        return Pattern(iss.id, anchor, others, optional, sign, source)
+        return Pattern(iss.id, anchor, others, optional, sign, source, pos.get(anchor, ""))
 
     def _label_subject(self, iss: Issue) -> str | None:
         """The actor a label is *about* as its subject ("Palestinian Authority governs Gaza")."""
@@ -210,6 +211,8 @@ class IssueIndex:
                     t = doc.doc[i] if isinstance(doc, Span) else doc[i]
                     if t.dep_ == "amod" and t.tag_ == "VBN":
                         continue  # "displaced Palestinians": a state, not the proposition
+                    if p.anchor_pos == "NOUN" and t.pos_ == "VERB" and lexicon.norm(t.lemma_) == p.anchor:
+                        continue  # "the US would aid Israel": the verb, not the noun the issue names
                     m = self._complete(p, i, positions, concepts)
                     if m:
                         found.append(m)

@@ -85,7 +85,7 @@ recognise recognize recognition
 control presence
 reoccupy reoccupation occupy occupation
 buffer
-displace displacement relocate relocation emigration emigrate expel expulsion transfer move
+displace displacement relocate relocation emigration emigrate transfer move
 peacekeeper peacekeeping
 demilitarise demilitarize demilitarisation demilitarization disarm
 transition transitional interim
@@ -170,7 +170,9 @@ NEEDS_COMPLEMENT = {"call": ("for", "on"), "ask": ("for",), "press": ("for", "on
 # Light verbs whose object noun carries the stance: "expressed concern", "reiterated his call".
 LIGHT_VERBS = frozenset("express voice reiterate reaffirm re-affirm repeat renew make give have raise lend show issue step".split())
 # Temporal or circumstantial frames: an issue word inside them is background, not a position.
-BACKGROUND_MARKERS = frozenset("after during since before amid despite when while as following".split())
+BACKGROUND_MARKERS = frozenset("after during since before amid despite when while as following if unless whether".split())
+# Verbs whose complement is someone else's conduct: "accused X of not doing enough".
+ACCUSE = frozenset("accuse blame criticize criticise condemn praise thank fault".split())
 EPISTEMIC = frozenset("believe think estimate know report".split())
 
 

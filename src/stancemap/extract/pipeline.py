@@ -156,10 +156,14 @@ class Extractor:
         consumed = set(match.tokens) | anchors
         holding = attribution.climb(doc, match.anchor, consumed, is_actor)
         if holding is None:
-            acc = attribution.according_to(doc, is_actor)
+            return
+        if not holding.holders:
+            acc = attribution.according_to(doc, is_actor) if holding.seen else []
             if not acc:
                 return
-            holding = attribution.Holding(tuple(acc), 1, "according to", False, 9)
+            holding = attribution.Holding(tuple(acc), holding.sign, holding.cue + " according to", holding.explicit, 9)
+        if match.pattern.source == "actor" and not holding.explicit:
+            return  # an actor named as an object needs an explicit stance word ("rejects a return of the PA")
         heads: list[int] = []
         for h in holding.holders:
             heads.extend(attribution.expand_conjuncts(doc, h, is_actor))
@@ -220,8 +224,8 @@ class Extractor:
                     people = [m.actor for m in before if m.person]
                     actor = people[-1] if people else (memory.people[-1] if memory.people else None)
                 elif low in COLLECTIVE and low != "it" or (low == "it" and t.dep_ != "nsubj" or low == "it"):
-                    if low == "it" and any(c.dep_ in ("ccomp", "xcomp") for c in t.head.children) and t.dep_ != "nsubj":
-                        continue
+                    if low == "it" and (t.head.lemma_ == "be" or t.dep_ != "nsubj"):
+                        continue  # "it would be a mistake to ...", "made it clear": no referent
                     named = [m for m in before if m.kind == "name"]
                     subjects = [m for m in named if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
                     pick = subjects or named
@@ -229,10 +233,8 @@ class Extractor:
             elif low in ("we", "our", "us") and t.dep_ in ("nsubj", "nsubjpass", "poss"):
                 actor = self._speaker_of_quote(doc, names)
             elif low in DESCRIPTIONS and t.i > 0 and doc[t.i - 1].lower_ == "the" and t.pos_ == "NOUN":
-                actor = memory.last_of_kind(DESCRIPTIONS[low])
-                if actor is None:
-                    kinds = [m.actor for m in before if self.mentions.kind(m.actor) == DESCRIPTIONS[low]]
-                    actor = kinds[-1] if kinds else None
+                kinds = [m.actor for m in before if self.mentions.kind(m.actor) == DESCRIPTIONS[low]]
+                actor = kinds[-1] if kinds else memory.last_of_kind(DESCRIPTIONS[low])
             elif low in PAIR_NOUNS and t.i > 0 and doc[t.i - 1].lower_ in BOTH:
                 for a in memory.last_two(kind="state") or memory.last_two():
                     out.append(Mention(t.i, t.i + 1, a, t.text, "collective"))
