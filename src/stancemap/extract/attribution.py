@@ -43,12 +43,14 @@ def _intent(t: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in lexicon.INTENT_AUX for c in t.children)
 
 
-def _evaluation(t: Token) -> int:
+def _evaluation(t: Token, seen: set[int] | frozenset = frozenset()) -> int:
     """An evaluative predicate on this verb: "it would be a mistake" (-1), "is essential" (+1),
     "would be seen as a violation" (-1)."""
     words = [c for c in t.children if c.dep_ in ("attr", "acomp", "oprd")]
     words += [g for c in t.children if c.dep_ == "prep" and c.lower_ == "as" for g in c.children if g.dep_ == "pobj"]
     for c in words:
+        if c.i in seen:
+            continue  # already counted on the way up
         n = lexicon.norm(c.lemma_)
         if n in lexicon.NEGATIVE_EVALUATION:
             return -1
@@ -144,6 +146,7 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
     seen_position = False
     skip_sign = False
     via_conj = False  # coordinated predicates share a subject, not a polarity
+    visited: set[int] = set()
     while True:
         if _background(t):
             return None
@@ -172,7 +175,8 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
         if _infinitival_aim(t):
             seen_position = True  # "a campaign to destroy Hamas": a stated aim
             cues.append("to")
-        ev = 0 if via_conj else _evaluation(t)
+        visited.add(t.i)
+        ev = 0 if via_conj else _evaluation(t, visited)
         if ev:
             sign *= ev
             explicit = True

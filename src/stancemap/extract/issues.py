@@ -209,7 +209,7 @@ class IssueIndex:
             for p in self._by_anchor.get(c, ()):
                 for i in idxs:
                     t = doc.doc[i] if isinstance(doc, Span) else doc[i]
-                    if t.dep_ == "amod" and t.tag_ == "VBN":
+                    if t.dep_ in ("amod", "acl") and t.tag_ == "VBN":
                         continue  # "displaced Palestinians": a state, not the proposition
                     if p.anchor_pos == "NOUN" and t.pos_ == "VERB" and lexicon.norm(t.lemma_) == p.anchor:
                         continue  # "the US would aid Israel": the verb, not the noun the issue names

@@ -61,11 +61,11 @@ class Memory:
         if m.person:
             self.people.append(m.actor)
 
-    def last_of_kind(self, kind: str) -> str | None:
+    def last_of_kind(self, kind: str, allowed: frozenset[str] | None = None) -> str | None:
         """The most salient actor of a kind so far: the most mentioned, the latest on a tie."""
         counts: dict[str, tuple[int, int]] = {}
         for pos, a in enumerate(self.actors):
-            if self.kinds.get(a) == kind:
+            if self.kinds.get(a) == kind and (not allowed or a in allowed):
                 n, _ = counts.get(a, (0, 0))
                 counts[a] = (n + 1, pos)
         return max(counts, key=counts.get) if counts else None
@@ -101,6 +101,7 @@ class MentionFinder:
         self._forms = list(forms)
         self.agents = kb.agent_nouns()
         self._kind_cache: dict[str, str] = {}
+        self._office_cache: dict[str, frozenset[str]] = {}
         self._resolve_cache: dict[tuple[str, dt.date], tuple[str | None, bool]] = {}
 
     def add_patterns(self, make_doc) -> None:
@@ -110,6 +111,22 @@ class MentionFinder:
             self.cased.add("ACTOR", [doc])
             if len(doc) == 1:  # "the US"
                 self.cased.add("ACTOR", [make_doc("the " + f), make_doc("The " + f)])
+
+    # A description that names a form of government: "the emirate" is a state with an emir.
+    _OFFICES = {"emirate": ("emir",), "kingdom": ("king", "queen"), "republic": ("president",)}
+
+    def states_with_office(self, noun: str) -> frozenset[str] | None:
+        titles = self._OFFICES.get(noun)
+        if not titles:
+            return None
+        if noun not in self._office_cache:
+            found = set()
+            for entry in self.kb.actors():
+                for role in entry.roles:
+                    if any(role.title.lower() == t or role.title.lower().startswith(t + " ") for t in titles):
+                        found.add(role.of)
+            self._office_cache[noun] = frozenset(found)
+        return self._office_cache[noun]
 
     def kind(self, actor_id: str) -> str:
         if actor_id not in self._kind_cache:

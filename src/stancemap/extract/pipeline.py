@@ -228,13 +228,18 @@ class Extractor:
                         continue  # "it would be a mistake to ...", "made it clear": no referent
                     named = [m for m in before if m.kind == "name"]
                     subjects = [m for m in named if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
-                    pick = subjects or named
+                    possessors = [m for m in named if doc[m.end - 1].dep_ == "poss"]
+                    # "rejected the UN's warnings and its calls": a possessive echoes a possessor
+                    pick = (possessors if t.dep_ == "poss" and possessors else None) or subjects or named
                     actor = pick[-1].actor if pick else (memory.subjects[-1] if memory.subjects else None)
             elif low in ("we", "our", "us") and t.dep_ in ("nsubj", "nsubjpass", "poss"):
                 actor = self._speaker_of_quote(doc, names)
             elif low in DESCRIPTIONS and t.i > 0 and doc[t.i - 1].lower_ == "the" and t.pos_ == "NOUN":
                 kinds = [m.actor for m in before if self.mentions.kind(m.actor) == DESCRIPTIONS[low]]
-                actor = kinds[-1] if kinds else memory.last_of_kind(DESCRIPTIONS[low])
+                allowed = self.mentions.states_with_office(low)
+                if allowed:
+                    kinds = [a for a in kinds if a in allowed]
+                actor = kinds[-1] if kinds else memory.last_of_kind(DESCRIPTIONS[low], allowed)
             elif low in PAIR_NOUNS and t.i > 0 and doc[t.i - 1].lower_ in BOTH:
                 for a in memory.last_two(kind="state") or memory.last_two():
                     out.append(Mention(t.i, t.i + 1, a, t.text, "collective"))

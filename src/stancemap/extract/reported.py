@@ -1,0 +1,388 @@
+"""Reported speech: attribution relations (source, cue, content) over a dependency parse.
+
+An attribution is someone (the *source*) saying, believing or announcing something (the
+*content*), signalled by a *cue* ("said", "according to", a colon in a transcript). The
+rules are general English, read off spaCy's parse in one pass over the tokens:
+
+- a verb of saying, reporting or believing with a clausal complement: "X said (that) Y",
+  "Y, X said", "X told reporters Y", "the report found that Y"; with an infinitival or
+  nominal complement for verbs that take one ("X vowed to Y", "X urged Z to Y",
+  "X called for Y", "X denied the allegations", "X called Y a disgrace");
+- the by-agent of a passive ("it was announced by X that Y") and the subject inherited
+  from a governing verb ("X attacked Z, saying Y"; "X, who said Y");
+- a parenthetical cue ("The plan, officials said, will fail"): content is the host clause;
+- "according to X": the rest of the clause is the content;
+- nouns of saying with a that-clause ("X's claim that Y", "a warning by X that Y");
+- transcripts ("NAME: text" at the start of a paragraph).
+
+Content that sits inside quotation marks is widened to the whole quotation, which may run
+over several sentences of one paragraph. Offsets are characters into ``doc.text``, end
+exclusive. Nothing here knows a corpus: the word lists are general English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from spacy.tokens import Doc, Token
+
+from stancemap.extract import lexicon
+
+Kind = Literal["verb", "parenthetical", "according", "noun", "transcript"]
+CharSpan = tuple[int, int]
+
+# Verbs whose clausal complement (ccomp) is reported content. SPEECH_VERBS minus the light
+# verbs ("make", "describe") that report only with particular objects.
+CLAUSE_VERBS = (lexicon.SPEECH_VERBS - {"make", "describe", "express", "voice"}) | frozenset("""
+announce claim argue insist add note warn deny believe report write tweet accuse urge vow
+pledge promise suggest acknowledge admit confirm explain predict allege assert contend
+maintain concede recommend propose demand ask caution complain boast brag reveal disclose
+testify estimate find show conclude agree disagree fear hope expect know feel mention recall
+remark observe point reply respond retort answer quip joke charge threaten inform assure
+remind predict forecast project cite read chant shout yell scream whisper cry learn hear
+tell say indicate signal imply hint guess figure assume suspect doubt question wonder
+realize realise understand recognize recognise worry speculate theorize declare proclaim
+swear vow promise reiterate stress emphasize emphasise insist convince persuade show prove
+demonstrate document reveal suggest determine rule decide order
+""".split())
+
+# Verbs whose infinitival complement (xcomp) is content: "vowed to", "urged X to".
+XCOMP_VERBS = frozenset("""
+vow pledge promise threaten urge ask tell call plan want refuse decline agree offer demand
+hope seek intend expect claim appear seem wish encourage press push beg implore warn advise
+order propose
+""".split())
+
+# Verbs whose direct object is content: "denied the allegations", "announced sanctions".
+DOBJ_VERBS = frozenset("""
+announce deny confirm propose support oppose reject criticize criticise blast slam praise
+endorse back demand predict accuse blame condemn denounce welcome dismiss defend question
+dispute reveal cite promise pledge vow call describe label dub want favor favour
+""".split())
+
+# Verbs whose object and object predicate together are content: "called X a disgrace".
+OPRD_VERBS = frozenset("call label dub describe deem consider brand name".split())
+
+# Prepositions that introduce content after a particular verb ("call for", "accuse of").
+PREP_CONTENT = {
+    "call": ("for",), "ask": ("for",), "push": ("for",), "press": ("for",), "plead": ("for",),
+    "accuse": ("of",), "blame": ("for",), "criticize": ("for",), "criticise": ("for",),
+    "praise": ("for",), "warn": ("of", "about", "against"), "complain": ("about",),
+    "talk": ("about",), "speak": ("about", "of"), "comment": ("on",), "insist": ("on",),
+    "argue": ("for", "against"), "advocate": ("for",), "testify": ("about", "that"),
+}
+
+# Nouns of saying whose that-clause is content: "her claim that Y".
+NOUN_CUES = frozenset("""
+claim statement assertion allegation argument belief view warning promise pledge vow
+accusation suggestion announcement report remark remarks comment comments insistence charge
+assurance prediction testimony admission denial contention suspicion fear hope message
+notion idea conclusion finding findings evidence sign indication word news rumor rumour
+speculation estimate opinion position argument concern concerns complaint threat
+""".split())
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+QUOTE_OPEN = "\u201c\""
+QUOTE_CLOSE = "\u201d\""
+EDGE_PUNCT = set(",.;:!?-\u2014\u2013\u2015()[]") | {"--"}
+MAX_QUOTE = 2000  # characters; a longer "quotation" is a stray or unbalanced mark
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution relation. Offsets are characters in ``doc.text`` (end exclusive)."""
+
+    source: CharSpan | None
+    cue: CharSpan
+    content: CharSpan
+    kind: Kind = "verb"
+    cue_token: int = -1  # index of the cue's head token in the Doc (-1: none)
+
+    def text(self, doc: Doc) -> dict[str, str | None]:
+        """The three spans' text, for display and tests."""
+        t = doc.text
+        return {
+            "source": t[self.source[0]:self.source[1]] if self.source else None,
+            "cue": t[self.cue[0]:self.cue[1]],
+            "content": t[self.content[0]:self.content[1]],
+        }
+
+
+def char_span(doc: Doc, span: CharSpan):
+    """The tokens covering a character span (a spaCy Span), for callers that think in tokens."""
+    return doc.char_span(span[0], span[1], alignment_mode="expand")
+
+
+# --------------------------------------------------------------------------- spans
+def _chars(first: Token, last: Token) -> CharSpan:
+    return first.idx, last.idx + len(last.text)
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop edge punctuation (not quotation marks) and conjunctions of the whole span."""
+    while tokens and (tokens[0].text in EDGE_PUNCT or tokens[0].dep_ == "cc" or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].text in EDGE_PUNCT or tokens[-1].dep_ == "cc" or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _extent(doc: Doc, start: int, end: int, skip: set[int] = frozenset()) -> CharSpan | None:
+    """Characters of tokens ``start..end-1`` minus ``skip``, trimmed; None when empty."""
+    toks = _trim([doc[i] for i in range(start, end) if i not in skip])
+    return _chars(toks[0], toks[-1]) if toks else None
+
+
+def _subtree(t: Token, skip: set[int] = frozenset()) -> tuple[int, int]:
+    return t.left_edge.i, t.right_edge.i + 1
+
+
+def _source_span(doc: Doc, subj: Token) -> CharSpan | None:
+    """A subject's noun phrase; for a relative pronoun, its antecedent."""
+    if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
+        ante = subj.head.head
+        return _extent(doc, ante.left_edge.i, subj.head.left_edge.i)
+    return _extent(doc, subj.left_edge.i, subj.right_edge.i + 1)
+
+
+# --------------------------------------------------------------------------- quotations
+def quotations(text: str) -> list[CharSpan]:
+    """Quoted stretches of ``text`` (marks included), each within one paragraph.
+
+    Curly quotes pair open with close; straight quotes alternate. A quotation left open at the
+    end of a paragraph (the convention for quotes running over paragraphs) ends there.
+    """
+    out: list[CharSpan] = []
+    start = None
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if start is not None and i - start > 1:
+                out.append((start, i))
+            start = None
+        elif start is None and ch in QUOTE_OPEN:
+            start = i
+        elif start is not None and (ch == "\u201d" or (ch == '"' and text[start] == '"')):
+            if i + 1 - start <= MAX_QUOTE:
+                out.append((start, i + 1))
+            start = None
+        elif start is not None and ch == "\u201c" and text[start] == "\u201c":
+            start = i  # an unclosed opening mark: restart at the new one
+    return out
+
+
+def _widen(span: CharSpan, quotes: list[CharSpan], starts: list[int]) -> CharSpan:
+    """Widen content to the quotation it starts in or overlaps partly."""
+    import bisect
+
+    s, e = span
+    k = bisect.bisect_right(starts, e) - 1
+    while k >= 0:
+        qs, qe = quotes[k]
+        if qe <= s:
+            break
+        partly = not (s <= qs and qe <= e)
+        if partly and qs <= s + 2:
+            return min(s, qs), max(e, qe)
+        k -= 1
+    return span
+
+
+# --------------------------------------------------------------------------- verb cues
+def _subject(verb: Token) -> tuple[Token | None, bool]:
+    """The source of a cue verb: (token, is_agent). Climbs through xcomp/conj/advcl."""
+    t = verb
+    for _ in range(4):
+        agent = next((c for c in t.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj, True
+        subj = next((c for c in t.children if c.dep_ in SUBJECT_DEPS), None)
+        if subj is not None:
+            if subj.dep_ == "nsubjpass":
+                return None, False
+            return subj, False
+        if t.dep_ in ("xcomp", "conj", "advcl", "acl") and t.head is not t:
+            if t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return t.head, False  # "officials saying ..."
+            t = t.head
+            continue
+        break
+    return None, False
+
+
+def _complement(verb: Token) -> tuple[int, int] | None:
+    """Token range of a cue verb's content, by the complements its class takes."""
+    lemma = verb.lemma_.lower()
+    kids = list(verb.children)
+    for c in kids:
+        if c.dep_ == "ccomp" or (c.dep_ == "dobj" and c.tag_ == "IN" and c.lower_ == "that"):
+            if c.dep_ == "ccomp":
+                lo, hi = _subtree(c)
+                mark = next((m for m in kids if m.dep_ == "dobj" and m.lower_ == "that" and m.i == lo - 1), None)
+                return (mark.i if mark is not None else lo), hi
+    preps = PREP_CONTENT.get(lemma, ())
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ in preps and c.i > verb.i:
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            xc = next((x for x in kids if x.dep_ == "xcomp" and x.i > c.i), None)
+            if obj is not None:
+                lo = obj.left_edge.i
+                hi = (xc.right_edge.i if xc is not None else obj.right_edge.i) + 1
+                return lo, hi
+    if lemma in XCOMP_VERBS:
+        xc = next((c for c in kids if c.dep_ == "xcomp" and c.i > verb.i), None)
+        if xc is not None:
+            obj = next((c for c in kids if c.dep_ in ("dobj", "dative") and verb.i < c.i < xc.i), None)
+            return (obj.left_edge.i if obj is not None else xc.left_edge.i), xc.right_edge.i + 1
+    if lemma in OPRD_VERBS:
+        oprd = next((c for c in kids if c.dep_ == "oprd"), None)
+        dobj = next((c for c in kids if c.dep_ == "dobj"), None)
+        if oprd is not None and dobj is not None:
+            return dobj.left_edge.i, oprd.right_edge.i + 1
+    if lemma in DOBJ_VERBS:
+        dobj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
+        if dobj is not None and dobj.pos_ != "PRON":
+            return dobj.left_edge.i, dobj.right_edge.i + 1
+    return None
+
+
+def _cue_chars(doc: Doc, verb: Token, content: tuple[int, int] | None) -> CharSpan:
+    """The verb, with a particle ("point out") or the preposition before its content ("call for")."""
+    last = verb
+    for c in verb.children:
+        if c.dep_ == "prt" and c.i == last.i + 1:
+            last = c
+        if c.dep_ == "prep" and content and c.i == content[0] - 1 and c.i == last.i + 1:
+            last = c
+    return _chars(verb, last)
+
+
+def _verb_cue(doc: Doc, verb: Token) -> Attribution | None:
+    rng = _complement(verb)
+    kind: Kind = "verb"
+    if rng is None:
+        host = verb.head
+        if verb.dep_ in ("parataxis", "advcl", "conj") and host.i != verb.i and host.pos_ in ("VERB", "AUX") and host.i < verb.i + 40:
+            # "The plan, officials said, will fail": the host clause is the content.
+            if verb.dep_ != "parataxis" and not verb.i > host.i:
+                return None
+            if verb.dep_ != "parataxis" and not _parenthetical(verb):
+                return None
+            sent = verb.sent
+            skip = set(range(verb.left_edge.i, verb.right_edge.i + 1))
+            lo, hi = max(host.left_edge.i, sent.start), min(host.right_edge.i + 1, sent.end)
+            content = _extent(doc, lo, hi, skip)
+            kind = "parenthetical"
+        else:
+            return None
+    else:
+        content = _extent(doc, *rng)
+    if content is None:
+        return None
+    subj, _ = _subject(verb)
+    source = _source_span(doc, subj) if subj is not None else None
+    return Attribution(source, _cue_chars(doc, verb, rng), content, kind, verb.i)
+
+
+def _parenthetical(verb: Token) -> bool:
+    """A cue verb set off by commas or ending its sentence after the host ("Y, he said")."""
+    prev = verb.left_edge.nbor(-1) if verb.left_edge.i > 0 else None
+    return prev is not None and prev.text in (",", "\u201d", '"')
+
+
+# --------------------------------------------------------------------------- other cues
+def _according(doc: Doc, tok: Token) -> Attribution | None:
+    """ "according to X, Y" / "Y, according to X" """
+    to = next((c for c in tok.children if c.lower_ == "to"), None)
+    obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if obj is None:
+        return None
+    host = tok.head
+    while host.pos_ not in ("VERB", "AUX") and host.dep_ != "ROOT" and host.head is not host:
+        host = host.head
+    sent = tok.sent
+    skip = set(range(tok.left_edge.i, tok.right_edge.i + 1))
+    lo, hi = max(host.left_edge.i, sent.start), min(host.right_edge.i + 1, sent.end)
+    if host is tok:
+        lo, hi = sent.start, sent.end
+    content = _extent(doc, lo, hi, skip) if tok.i < lo or tok.i >= hi else _side(doc, lo, hi, tok)
+    if content is None:
+        return None
+    return Attribution(_source_span(doc, obj), _chars(tok, to), content, "according", tok.i)
+
+
+def _side(doc: Doc, lo: int, hi: int, tok: Token) -> CharSpan | None:
+    """Content around an "according to" phrase: the whole clause without the phrase."""
+    skip = set(range(tok.left_edge.i, tok.right_edge.i + 1))
+    return _extent(doc, lo, hi, skip)
+
+
+def _noun_cue(doc: Doc, noun: Token) -> Attribution | None:
+    """ "X's claim that Y", "a warning by X that Y", "the report's finding that Y" """
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp")
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)), None)
+    if clause is None:
+        return None
+    content = _extent(doc, *_subtree(clause))
+    src = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if src is None:
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")), None)
+        src = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+    if src is None and noun.dep_ in ("dobj", "attr"):
+        src = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)  # "X made the claim that"
+    source = _source_span(doc, src) if src is not None else None
+    if content is None:
+        return None
+    return Attribution(source, _chars(noun, noun), content, "noun", noun.i)
+
+
+def _transcript(doc: Doc, tok: Token) -> Attribution | None:
+    """ "NAME: text" at the start of a paragraph (interviews, debate transcripts)."""
+    colon = tok
+    i = colon.i - 1
+    first = i
+    while first > 0 and doc[first - 1].pos_ == "PROPN" and "\n" not in doc[first - 1].whitespace_:
+        first -= 1
+    while first <= i and doc[first].text in QUOTE_OPEN:
+        first += 1
+    if first > i or i - first > 3 or not all(doc[k].pos_ == "PROPN" or doc[k].is_title or doc[k].is_upper
+                                              for k in range(first, i + 1)):
+        return None
+    before = doc.text[:doc[first].idx].rstrip(" \t\"\u201c")
+    if before and not before.endswith("\n"):
+        return None
+    para_end = doc.text.find("\n", colon.idx)
+    para_end = len(doc.text) if para_end < 0 else para_end
+    text = doc.text[colon.idx + 1:para_end]
+    s = colon.idx + 1 + (len(text) - len(text.lstrip()))
+    e = colon.idx + 1 + len(text.rstrip())
+    if e <= s:
+        return None
+    return Attribution(_chars(doc[first], doc[i]), (colon.idx, colon.idx + 1), (s, e), "transcript", colon.i)
+
+
+# --------------------------------------------------------------------------- entry point
+def attributions(doc: Doc) -> list[Attribution]:
+    """Every attribution relation found in ``doc`` (parsed by spaCy), in text order."""
+    quotes = quotations(doc.text)
+    starts = [q[0] for q in quotes]
+    out: list[Attribution] = []
+    for tok in doc:
+        found = None
+        low = tok.lower_
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in CLAUSE_VERBS | XCOMP_VERBS | DOBJ_VERBS:
+            found = _verb_cue(doc, tok)
+        elif low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            found = _according(doc, tok)
+        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
+            found = _noun_cue(doc, tok)
+        elif tok.text == ":" and tok.i > 0:
+            found = _transcript(doc, tok)
+        if found is not None:
+            widened = _widen(found.content, quotes, starts)
+            if widened != found.content:
+                found = Attribution(found.source, found.cue, widened, found.kind, found.cue_token)
+            out.append(found)
+    return out
