@@ -52,6 +52,9 @@ def _evaluation(t: Token, seen: set[int] | frozenset = frozenset()) -> int:
         if c.i in seen:
             continue  # already counted on the way up
         n = lexicon.norm(c.lemma_)
+        whole = t.doc[c.left_edge.i:c.i + 1].text.lower().replace(" ", "")
+        if whole.endswith("no-brainer"):
+            n = "no-brainer"
         if n in lexicon.NEGATIVE_EVALUATION:
             return -1
         if n in lexicon.POSITIVE_EVALUATION:

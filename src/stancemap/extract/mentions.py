@@ -165,6 +165,8 @@ class MentionFinder:
                 j += 1
             if j < len(d) and d[j].lower_ in self.agents:
                 end = j + 1
+            elif end == s.end:
+                end = _agent_head_end(d, s, self.agents)
             text = d[s.start:end].text
             actor, person = self.resolve(text, on, context if person_like(text) else None)
             if actor is None and end != s.end:
@@ -180,6 +182,16 @@ class MentionFinder:
                 out.append(Mention(s.start, end, actor, text, kind, person))
                 last_end = end
         return out
+
+
+def _agent_head_end(doc: Doc, span: Span, agents) -> int:
+    """"the UN child rights committee": a name modifying an agent noun speaks through it."""
+    last = doc[span.end - 1]
+    head = last.head
+    if (last.dep_ in ("compound", "amod", "nmod") and span.end <= head.i <= span.end + 3
+            and (head.lower_ in agents or head.lemma_.lower() in agents)):
+        return head.i + 1
+    return span.end
 
 
 def person_like(text: str) -> bool:

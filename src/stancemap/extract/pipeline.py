@@ -224,7 +224,7 @@ class Extractor:
                     people = [m.actor for m in before if m.person]
                     actor = people[-1] if people else (memory.people[-1] if memory.people else None)
                 elif low in COLLECTIVE and low != "it" or (low == "it" and t.dep_ != "nsubj" or low == "it"):
-                    if low == "it" and (t.head.lemma_ == "be" or t.dep_ != "nsubj"):
+                    if low == "it" and (t.dep_ != "nsubj" or _expletive(t)):
                         continue  # "it would be a mistake to ...", "made it clear": no referent
                     named = [m for m in before if m.kind == "name"]
                     subjects = [m for m in named if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
@@ -247,6 +247,15 @@ class Extractor:
             if actor:
                 out.append(Mention(t.i, t.i + 1, actor, t.text, "pronoun"))
         return out
+
+
+def _expletive(t) -> bool:
+    """"It would be a mistake for X to ...", "it is crucial to ...": an "it" that stands for a clause."""
+    head = t.head
+    if head.lemma_ != "be" and head.pos_ != "ADJ":
+        return False
+    return any(c.dep_ in ("ccomp", "xcomp", "csubj", "advcl") and c.i > t.i for c in head.subtree
+               if c.head.i == head.i or c.head.head.i == head.i)
 
 
 def _copy(m: Memory) -> Memory:

@@ -22,6 +22,7 @@ exclusive. Nothing here knows a corpus: the word lists are general English.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Literal
 
@@ -82,6 +83,8 @@ notion idea conclusion finding findings evidence sign indication word news rumor
 speculation estimate opinion position argument concern concerns complaint threat
 """.split())
 
+CUE_VERBS = CLAUSE_VERBS | XCOMP_VERBS | DOBJ_VERBS
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 QUOTE_OPEN = "\u201c\""
 QUOTE_CLOSE = "\u201d\""
@@ -134,7 +137,7 @@ def _extent(doc: Doc, start: int, end: int, skip: set[int] = frozenset()) -> Cha
     return _chars(toks[0], toks[-1]) if toks else None
 
 
-def _subtree(t: Token, skip: set[int] = frozenset()) -> tuple[int, int]:
+def _subtree(t: Token) -> tuple[int, int]:
     return t.left_edge.i, t.right_edge.i + 1
 
 
@@ -173,8 +176,6 @@ def quotations(text: str) -> list[CharSpan]:
 
 def _widen(span: CharSpan, quotes: list[CharSpan], starts: list[int]) -> CharSpan:
     """Widen content to the quotation it starts in or overlaps partly."""
-    import bisect
-
     s, e = span
     k = bisect.bisect_right(starts, e) - 1
     while k >= 0:
@@ -216,12 +217,12 @@ def _complement(verb: Token) -> tuple[int, int] | None:
     """Token range of a cue verb's content, by the complements its class takes."""
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
-    for c in kids:
-        if c.dep_ == "ccomp" or (c.dep_ == "dobj" and c.tag_ == "IN" and c.lower_ == "that"):
-            if c.dep_ == "ccomp":
-                lo, hi = _subtree(c)
-                mark = next((m for m in kids if m.dep_ == "dobj" and m.lower_ == "that" and m.i == lo - 1), None)
-                return (mark.i if mark is not None else lo), hi
+    ccomp = next((c for c in kids if c.dep_ == "ccomp"), None)
+    if ccomp is not None:
+        lo, hi = _subtree(ccomp)
+        # "announced by X that Y": the parser may hang "that" on the verb as its object.
+        mark = next((m for m in kids if m.dep_ == "dobj" and m.lower_ == "that" and m.i == lo - 1), None)
+        return (mark.i if mark is not None else lo), hi
     preps = PREP_CONTENT.get(lemma, ())
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in preps and c.i > verb.i:
@@ -372,7 +373,7 @@ def attributions(doc: Doc) -> list[Attribution]:
     for tok in doc:
         found = None
         low = tok.lower_
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in CLAUSE_VERBS | XCOMP_VERBS | DOBJ_VERBS:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in CUE_VERBS:
             found = _verb_cue(doc, tok)
         elif low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             found = _according(doc, tok)
