@@ -195,6 +195,11 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
             seen_position = True
             cues.append("must")
             holders = []
+        if holders and seen_position and all(h.dep_ in ("amod", "compound", "nmod") for h in holders):
+            # "an Israeli ceasefire proposal": the proposal's author; whoever backs it may stand higher
+            outer = climb(doc, t.i, consumed | {h.i for h in holders} | {t.i}, is_actor) if t.head.i != t.i else None
+            extra = outer.holders if outer and outer.seen and outer.sign > 0 else ()
+            return Holding(tuple(h.i for h in holders) + tuple(extra), sign, " ".join(cues), explicit, depth)
         if holders and seen_position:
             if t.dep_ == "dobj" and any(c.dep_ == "acl" for c in t.children):
                 # "X and Y held talks mediated by Z": the parties hold it too

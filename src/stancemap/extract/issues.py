@@ -141,18 +141,21 @@ class IssueIndex:
                           doc[i].tag_ == "NNP" or c.startswith("@") or doc[i].lower_ in self._demonyms)
                          for i, c in enumerate(concepts) if c and i not in purpose]
                 if items:
-                    raw.append((iss, source, items))
+                    root = next((concepts[t.i] for t in doc if t.dep_ == "ROOT" and concepts[t.i]), None)
+                    raw.append((iss, source, items, root if source == "label" else None))
         return raw
 
     @staticmethod
     def _document_frequency(raw) -> Counter:
         per_issue: dict[str, set[str]] = defaultdict(set)
-        for iss, _source, items in raw:
+        for iss, _source, items, _root in raw:
             per_issue[iss.id].update(c for c, _p, _n in items)
         return Counter(c for cs in per_issue.values() for c in cs)
 
-    def _pattern(self, iss: Issue, source: str, items) -> Pattern | None:
-        generic = self.codebook_generic | {lexicon.concept(w) for w in lexicon.GENERIC_WORDS}
+    def _pattern(self, iss: Issue, source: str, items, root: str | None = None) -> Pattern | None:
+        news_generic = {lexicon.concept(w) for w in lexicon.GENERIC_WORDS}
+        # a label's head word names the issue, however often the codebook uses it
+        generic = (self.codebook_generic - {root}) | news_generic
         concepts = list(dict.fromkeys(c for c, _p, _n in items))
         pos = {c: p for c, p, _n in items}
         proper = {c for c, _p, n in items if n}

@@ -102,6 +102,7 @@ class MentionFinder:
         self.agents = kb.agent_nouns()
         self._kind_cache: dict[str, str] = {}
         self._office_cache: dict[str, frozenset[str]] = {}
+        self._demonyms = kb.demonyms()
         self._resolve_cache: dict[tuple[str, dt.date], tuple[str | None, bool]] = {}
 
     def add_patterns(self, make_doc) -> None:
@@ -127,6 +128,10 @@ class MentionFinder:
                         found.add(role.of)
             self._office_cache[noun] = frozenset(found)
         return self._office_cache[noun]
+
+    def _demonym_actor(self, demonym: str, on: dt.date) -> str | None:
+        state = self.kb.get(self._demonyms[demonym])
+        return self.resolve(state.name, on)[0] if state else None
 
     def kind(self, actor_id: str) -> str:
         if actor_id not in self._kind_cache:
@@ -174,6 +179,13 @@ class MentionFinder:
                 if actor and _is_modifier(d, s.start, s.end):
                     actor = None
             kind = "name"
+            if actor is None and end == s.end and s.text.lower() in self._demonyms:
+                # a bare demonym ("an Egyptian-Qatari proposal") names its state, as a modifier only
+                actor = self._demonym_actor(s.text.lower(), on)
+                if actor:
+                    out.append(Mention(s.start, end, actor, s.text, "modifier"))
+                    last_end = end
+                continue
             if actor and end == s.end and _is_modifier(d, s.start, s.end) and not _possessive(d, s.end):
                 # "Israeli hostages", "US strikes": a name used as a modifier is no agent of its own
                 if not _agentive_compound(d, s.end, self.agents):

@@ -113,7 +113,11 @@ class Extractor:
 
     # ------------------------------------------------------------- prefilter
     def _prefilter(self, article: Article) -> list[Candidate]:
-        doc = self.sentencizer(self.nlp.make_doc(article.text))
+        doc = self.nlp.make_doc(article.text)
+        for t in doc[1:]:  # a line break ends a sentence, whatever the punctuation
+            if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
+                t.is_sent_start = True
+        doc = self.sentencizer(doc)
         memory = Memory()
         out: list[Candidate] = []
         for sent in doc.sents:

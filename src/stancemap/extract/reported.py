@@ -189,6 +189,11 @@ def _widen(span: CharSpan, quotes: list[CharSpan], starts: list[int]) -> CharSpa
     return span
 
 
+def _inside(pos: int, quotes: list[CharSpan], starts: list[int]) -> bool:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and quotes[k][0] < pos < quotes[k][1] - 1
+
+
 # --------------------------------------------------------------------------- verb cues
 def _subject(verb: Token) -> tuple[Token | None, bool]:
     """The source of a cue verb: (token, is_agent). Climbs through xcomp/conj/advcl."""
@@ -365,12 +370,18 @@ def _transcript(doc: Doc, tok: Token) -> Attribution | None:
 
 
 # --------------------------------------------------------------------------- entry point
-def attributions(doc: Doc) -> list[Attribution]:
-    """Every attribution relation found in ``doc`` (parsed by spaCy), in text order."""
+def attributions(doc: Doc, *, nested: bool = False) -> list[Attribution]:
+    """Every attribution relation found in ``doc`` (parsed by spaCy), in text order.
+
+    A cue inside a quotation ("I think ...") belongs to the quoted speaker's own words; it
+    is skipped unless ``nested`` is set, so that the relations returned are the outer ones.
+    """
     quotes = quotations(doc.text)
     starts = [q[0] for q in quotes]
     out: list[Attribution] = []
     for tok in doc:
+        if not nested and _inside(tok.idx, quotes, starts):
+            continue
         found = None
         low = tok.lower_
         if tok.pos_ == "VERB" and tok.lemma_.lower() in CUE_VERBS:
