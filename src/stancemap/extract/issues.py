@@ -137,7 +137,7 @@ class IssueIndex:
                 actors = self._find_actors(doc)
                 concepts = token_concepts(doc, actors.get)
                 purpose: set[int] = set()
-                items = [(c, "ADJ" if doc[i].tag_ == "VBN" and doc[i].dep_ == "amod" else doc[i].pos_,
+                items = [(c, _pattern_pos(doc[i], source),
                           doc[i].tag_ == "NNP" or c.startswith("@") or doc[i].lower_ in self._demonyms)
                          for i, c in enumerate(concepts) if c and i not in purpose]
                 if items:
@@ -239,6 +239,15 @@ class IssueIndex:
 def _most_specific(cands: Iterable[str], pos: dict[str, str], df: Counter | None = None) -> str:
     rank = {"PROPN": 0, "NOUN": 1, "VERB": 2, "ADJ": 3}
     return sorted(cands, key=lambda c: ((df or {}).get(c, 0), 0 if c.startswith("@") else rank.get(pos.get(c, ""), 4)))[0]
+
+
+def _pattern_pos(t: Token, source: str) -> str:
+    """POS for pattern building: participles modifying nouns are adjectives; a label's head is a noun."""
+    if t.tag_ == "VBN" and t.dep_ == "amod":
+        return "ADJ"
+    if source == "label" and t.dep_ == "ROOT" and t.pos_ == "ADJ":
+        return "NOUN"  # "Israeli offensive in Rafah": the parser may read "offensive" as an adjective
+    return t.pos_
 
 
 def _purpose_tokens(doc) -> set[int]:

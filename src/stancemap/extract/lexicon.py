@@ -104,7 +104,7 @@ part area side issue way conflict support statement plan role group official off
 leader leaders question matter situation effort efforts term period process step thing
 world nation region place strip border campaign future after before long more any other
 general new lasting short local permanent several include including
-hour hours minute strike strikes attack attacks
+hour hours minute strike strikes
 """.split())
 
 _BRIT = [(re.compile(r"isation$"), "ization"), (re.compile(r"ise$"), "ize"), (re.compile(r"ised$"), "ized"),

@@ -23,6 +23,7 @@ exclusive. Nothing here knows a corpus: the word lists are general English.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,7 +31,7 @@ from spacy.tokens import Doc, Token
 
 from stancemap.extract import lexicon
 
-Kind = Literal["verb", "parenthetical", "according", "noun", "transcript"]
+Kind = Literal["verb", "quote", "parenthetical", "according", "noun", "transcript", "signoff"]
 CharSpan = tuple[int, int]
 
 # Verbs whose clausal complement (ccomp) is reported content. SPEECH_VERBS minus the light
@@ -86,8 +87,11 @@ speculation estimate opinion position argument concern concerns complaint threat
 CUE_VERBS = CLAUSE_VERBS | XCOMP_VERBS | DOBJ_VERBS
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+QUOTE_MARKS = "\u201c\u201d\""
 QUOTE_OPEN = "\u201c\""
-QUOTE_CLOSE = "\u201d\""
+OPEN_BEFORE = "([{\u2014\u2013\u2015-"
+# A dash and a short capitalised name closing a paragraph, after a quotation.
+SIGNOFF = re.compile(r"[ \t]*(\u2015|\u2014|\u2013|--?)[ \t]*([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,4})[ \t.]*(?:\n|$)")
 EDGE_PUNCT = set(",.;:!?-\u2014\u2013\u2015()[]") | {"--"}
 MAX_QUOTE = 2000  # characters; a longer "quotation" is a stray or unbalanced mark
 
@@ -153,24 +157,41 @@ def _source_span(doc: Doc, subj: Token) -> CharSpan | None:
 def quotations(text: str) -> list[CharSpan]:
     """Quoted stretches of ``text`` (marks included), each within one paragraph.
 
-    Curly quotes pair open with close; straight quotes alternate. A quotation left open at the
-    end of a paragraph (the convention for quotes running over paragraphs) ends there.
+    A mark opens a quotation when it follows a space, a paragraph start or a bracket and is
+    followed by a non-space; otherwise it closes one. This reads straight and curly marks
+    alike, and survives mixed or mistyped marks (“...," or ”...”). A quotation left open
+    at the end of a paragraph (the convention for quotes running over paragraphs) ends there.
     """
     out: list[CharSpan] = []
     start = None
+    n = len(text)
     for i, ch in enumerate(text):
         if ch == "\n":
             if start is not None and i - start > 1:
                 out.append((start, i))
             start = None
-        elif start is None and ch in QUOTE_OPEN:
+            continue
+        if ch not in QUOTE_MARKS:
+            continue
+        opens = (i == 0 or text[i - 1].isspace() or text[i - 1] in OPEN_BEFORE) and i + 1 < n and not text[i + 1].isspace()
+        if opens and start is None:
             start = i
-        elif start is not None and (ch == "\u201d" or (ch == '"' and text[start] == '"')):
+        elif not opens and start is not None:
             if i + 1 - start <= MAX_QUOTE:
                 out.append((start, i + 1))
             start = None
-        elif start is not None and ch == "\u201c" and text[start] == "\u201c":
-            start = i  # an unclosed opening mark: restart at the new one
+    if start is not None and n - start > 1:
+        out.append((start, n))
+    return out
+
+
+def _signoffs(doc: Doc, quotes: list[CharSpan]) -> list[Attribution]:
+    """A quotation signed with a dash and a name: "“...” ― Karen Smith." (vox pops, epigraphs)."""
+    out = []
+    for qs, qe in quotes:
+        m = SIGNOFF.match(doc.text, qe)
+        if m:
+            out.append(Attribution((m.start(2), m.end(2)), (m.start(1), m.end(1)), (qs, qe), "signoff"))
     return out
 
 
@@ -265,10 +286,28 @@ def _cue_chars(doc: Doc, verb: Token, content: tuple[int, int] | None) -> CharSp
     return _chars(verb, last)
 
 
-def _verb_cue(doc: Doc, verb: Token) -> Attribution | None:
+def _adjacent_quote(doc: Doc, verb: Token, quotes: list[CharSpan], starts: list[int]) -> CharSpan | None:
+    """A quotation just before the cue's clause or just after the cue (the parser split them)."""
+    lo = verb.left_edge.idx
+    hi = verb.right_edge.idx + len(verb.right_edge.text)
+    k = bisect.bisect_right(starts, lo) - 1
+    if k >= 0 and quotes[k][1] <= lo and not doc.text[quotes[k][1]:lo].strip(" \t,"):
+        return quotes[k]
+    k = bisect.bisect_left(starts, verb.idx)
+    if k < len(quotes) and not doc.text[verb.idx + len(verb.text):quotes[k][0]].strip(" \t,:"):
+        return quotes[k]
+    return None
+
+
+def _verb_cue(doc: Doc, verb: Token, quotes: list[CharSpan], starts: list[int]) -> Attribution | None:
     rng = _complement(verb)
     kind: Kind = "verb"
-    if rng is None:
+    content: CharSpan | None = None
+    if rng is None and verb.lemma_.lower() in CLAUSE_VERBS:
+        content = _adjacent_quote(doc, verb, quotes, starts)
+    if content is not None:
+        kind = "quote"
+    elif rng is None:
         host = verb.head
         if verb.dep_ in ("parataxis", "advcl", "conj") and host.i != verb.i and host.pos_ in ("VERB", "AUX") and host.i < verb.i + 40:
             # "The plan, officials said, will fail": the host clause is the content.
@@ -283,7 +322,7 @@ def _verb_cue(doc: Doc, verb: Token) -> Attribution | None:
             kind = "parenthetical"
         else:
             return None
-    else:
+    elif rng is not None:
         content = _extent(doc, *rng)
     if content is None:
         return None
@@ -380,21 +419,25 @@ def attributions(doc: Doc, *, nested: bool = False) -> list[Attribution]:
     starts = [q[0] for q in quotes]
     out: list[Attribution] = []
     for tok in doc:
+        if tok.text == ":" and tok.i > 0:
+            found = _transcript(doc, tok)  # "\"NAME: ..." opens a quotation it is not inside
+            if found is not None:
+                out.append(found)
+            continue
         if not nested and _inside(tok.idx, quotes, starts):
             continue
         found = None
         low = tok.lower_
         if tok.pos_ == "VERB" and tok.lemma_.lower() in CUE_VERBS:
-            found = _verb_cue(doc, tok)
+            found = _verb_cue(doc, tok, quotes, starts)
         elif low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             found = _according(doc, tok)
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in NOUN_CUES:
             found = _noun_cue(doc, tok)
-        elif tok.text == ":" and tok.i > 0:
-            found = _transcript(doc, tok)
         if found is not None:
             widened = _widen(found.content, quotes, starts)
             if widened != found.content:
                 found = Attribution(found.source, found.cue, widened, found.kind, found.cue_token)
             out.append(found)
-    return out
+    out += _signoffs(doc, quotes)
+    return sorted(out, key=lambda a: a.cue)
