@@ -78,6 +78,8 @@ def holder_candidates(t: Token, is_actor) -> list[Token]:
     for c in t.children:
         if c.dep_ in SUBJECT_DEPS or (c.dep_ == "nsubjpass" and lexicon.norm(t.lemma_) in RESOLVE_PASSIVES):
             found.append(c)
+            if not is_actor(c.i):  # "a resolution backed by the US demanded ...": its backers
+                found.extend(_backers(c))
         elif c.dep_ == "agent":
             found.extend(g for g in c.children if g.dep_ == "pobj")
         elif c.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN"):
@@ -85,12 +87,26 @@ def holder_candidates(t: Token, is_actor) -> list[Token]:
         elif (c.dep_ in ("amod", "compound", "nmod", "npadvmod") and t.pos_ == "NOUN" and is_actor(c.i)
               and lexicon.predicate_sign(t.lemma_)):
             found.append(c)  # "an Egyptian-Qatari ceasefire proposal"
-        elif c.dep_ == "acl" and lexicon.norm(c.lemma_) in ("back", "broker", "mediate", "sponsor", "support", "conduct", "draft"):
-            for a in c.children:  # "a resolution, backed by the United States"
-                if a.dep_ == "agent":
-                    found.extend(g for g in a.children if g.dep_ == "pobj")
-    # xcomp/advcl controlled by the governor's subject: "X vowed to destroy", "X is trying to"
+        elif c.dep_ == "acl":
+            found.extend(_backers(t))
+    if t.dep_ == "acl" and t.pos_ == "VERB" and lexicon.norm(t.lemma_) in BACKING:
+        found.extend(g for a in t.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj")
+        noun = t.head  # "X and Y held talks mediated by Z": the parties hold it too
+        if noun.dep_ == "dobj":
+            found.extend(s for s in noun.head.children if s.dep_ == "nsubj")
     return found
+
+
+BACKING = frozenset("back broker mediate sponsor support conduct draft propose table host".split())
+
+
+def _backers(noun: Token) -> list[Token]:
+    """"a resolution backed by the United States", "talks brokered by Egypt": the by-agents."""
+    out = []
+    for c in noun.children:
+        if c.dep_ == "acl" and lexicon.norm(c.lemma_) in BACKING:
+            out.extend(g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj")
+    return out
 
 
 def _deontic(t: Token) -> bool:
@@ -138,8 +154,11 @@ def _purpose(t: Token) -> bool:
 
 
 def _infinitival_aim(t: Token) -> bool:
+    """"a campaign to destroy Hamas": an aim, unless the infinitive has a subject of its own
+    ("a mistake for Israel to launch ...")."""
     return t.dep_ in ("acl", "advcl") and t.pos_ == "VERB" and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+        c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and not any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
 
 
 def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None:

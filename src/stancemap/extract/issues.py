@@ -121,7 +121,10 @@ class IssueIndex:
         self.patterns = [p for p in (self._pattern(*r) for r in raw) if p is not None]
         self._by_anchor: dict[str, list[Pattern]] = defaultdict(list)
         for p in self.patterns:
-            self._by_anchor[p.anchor].append(p)
+            # a label's words are all essential: any two of them start a match; a description
+            # clause is matched from its most specific word
+            for c in ({p.anchor} | p.others) if p.source in ("label", "keyword") else {p.anchor}:
+                self._by_anchor[c].append(p)
         self.subject_actor = {iss.id: self._label_subject(iss) for iss in codebook.issues}
 
     # ------------------------------------------------------------ building
@@ -222,15 +225,22 @@ class IssueIndex:
         return _prefer_longest(found)
 
     def _complete(self, p: Pattern, i: int, positions, concepts) -> IssueMatch | None:
+        """A match around token ``i``: two of the pattern's specific words (one if it has one)."""
         def near(c: str) -> list[int]:
             return [j for j in positions.get(c, ()) if abs(j - i) <= WINDOW and j != i]
 
+        core = {p.anchor} | p.others
         tokens = [i]
-        if p.others:
-            hits = [j for c in p.others for j in near(c)]
-            if not hits:
-                return None
-            tokens.extend(hits)
+        found = {concepts[i]}
+        for c in core - found:
+            hits = near(c)
+            if hits:
+                tokens.extend(hits)
+                found.add(c)
+        if p.others and len(found) < 2:
+            return None
+        if p.source not in ("label", "keyword") and p.anchor not in found:
+            return None
         tokens.extend(j for c in p.optional if not c.startswith("@") for j in near(c))
         matched_sign = -1 if sum(concepts[j] in lexicon.NEGATIVE_CONCEPTS for j in set(tokens)) % 2 else 1
         return IssueMatch(p.issue, tuple(sorted(set(tokens))), i, matched_sign * p.sign, p)
@@ -265,7 +275,7 @@ def _prefer_longest(found: list[IssueMatch]) -> list[IssueMatch]:
     keep = []
     for m in found:
         s = set(m.tokens)
-        if any(o.issue != m.issue and s < set(o.tokens) for o in found):
+        if any(s < set(o.tokens) for o in found):
             continue
         keep.append(m)
     best: dict[tuple[str, int], IssueMatch] = {}

@@ -18,7 +18,7 @@ propose pursue welcome vow pledge promise commit plan intend aim work strive try
 negotiate broker mediate agree accept approve champion stress emphasise emphasize reaffirm
 reiterate lobby hope embrace ensure secure deliver facilitate allow permit let enable
 resume continue determine prepare need must should encourage ask appeal request announce
-argue recommend suggest offer expect order authorize authorise launch begin start wish
+argue recommend suggest offer expect order authorize authorise begin wish
 implement prioritize prioritise share defend justify maintain keep uphold restore hint signal
 willing ready determined committed keen eager prepared
 """.split())

@@ -9,6 +9,7 @@ running memory of who was mentioned, for pronouns and definite descriptions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
@@ -47,6 +48,7 @@ class Memory:
     people: list[str] = field(default_factory=list)
     kinds: dict[str, str] = field(default_factory=dict)
     subjects: list[str] = field(default_factory=list)
+    surface: dict[str, str] = field(default_factory=dict)  # actor -> how it was last named
 
     def note_sentence(self, mentions: list["Mention"], kind_of) -> None:
         """Remember a sentence's mentions; its first is taken as its topic (usually the subject)."""
@@ -57,6 +59,7 @@ class Memory:
 
     def note(self, m: Mention, kind: str) -> None:
         self.actors.append(m.actor)
+        self.surface[m.actor] = m.text
         self.kinds[m.actor] = kind
         if m.person:
             self.people.append(m.actor)
@@ -99,7 +102,7 @@ class MentionFinder:
                 forms.setdefault(s.lower(), None)
         tokenizer = vocab  # noqa: F841 - kept for clarity; patterns are made with make_doc below
         self._forms = list(forms)
-        self.agents = kb.agent_nouns()
+        self.agents = frozenset(kb.agent_nouns())
         self._kind_cache: dict[str, str] = {}
         self._office_cache: dict[str, frozenset[str]] = {}
         self._demonyms = kb.demonyms()
@@ -200,10 +203,17 @@ def _agent_head_end(doc: Doc, span: Span, agents) -> int:
     """"the UN child rights committee": a name modifying an agent noun speaks through it."""
     last = doc[span.end - 1]
     head = last.head
-    if (last.dep_ in ("compound", "amod", "nmod") and span.end <= head.i <= span.end + 3
-            and (head.lower_ in agents or head.lemma_.lower() in agents)):
+    heads = _agent_heads(agents)
+    if (last.dep_ in ("compound", "amod", "nmod", "poss") and span.end <= head.i <= span.end + 4
+            and (head.lower_ in heads or head.lemma_.lower() in heads)):
         return head.i + 1
     return span.end
+
+
+@functools.lru_cache(maxsize=4)
+def _agent_heads(agents: frozenset[str]) -> frozenset[str]:
+    """The head words of the role nouns ("minister" of "foreign minister")."""
+    return frozenset(a.split()[-1] for a in agents)
 
 
 def person_like(text: str) -> bool:

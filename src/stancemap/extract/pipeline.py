@@ -140,6 +140,7 @@ class Extractor:
         names = self.mentions.names(doc, article.date, context=cand.text)
         refs = self._references(doc, names, cand.memory)
         actor_of: dict[int, list[str]] = {}
+        text_of = {m.end - 1: m.text for m in names + refs}
         for m in names + refs:
             for i in range(m.start, m.end):
                 actor_of.setdefault(i, [])
@@ -152,10 +153,10 @@ class Extractor:
         by_name = {i for m in names for i in range(m.start, m.end) if m.kind == "name"}
         anchors = {m.anchor for m in matches}
         for match in matches:
-            yield from self._claims_for(article, cand, doc, match, actor_of, is_actor, by_name, anchors)
+            yield from self._claims_for(article, cand, doc, match, actor_of, is_actor, by_name, anchors, text_of)
 
     def _claims_for(self, article, cand, doc, match: IssueMatch, actor_of, is_actor, by_name,
-                    anchors: set[int]) -> Iterator[Claim]:
+                    anchors: set[int], text_of: dict[int, str]) -> Iterator[Claim]:
         # another issue's word is a co-issue, not a cue: "a pause to fighting to get aid in"
         consumed = set(match.tokens) | anchors
         holding = attribution.climb(doc, match.anchor, consumed, is_actor)
@@ -178,7 +179,7 @@ class Extractor:
                     actors.append(a)
         sign = match.sign * holding.sign
         stance = Stance.SUPPORT if sign > 0 else Stance.OPPOSE
-        speaker = " ".join(_mention_text(doc, h) for h in heads[:3])
+        speaker = ", ".join(dict.fromkeys(text_of.get(h) or _mention_text(doc, h) for h in heads[:4]))
         for actor in actors:
             if ("@" + actor) in {match.pattern.anchor} and match.pattern.source != "actor":
                 continue
@@ -249,7 +250,8 @@ class Extractor:
                     out.append(Mention(t.i, t.i + 1, a, t.text, "collective"))
                 continue
             if actor:
-                out.append(Mention(t.i, t.i + 1, actor, t.text, "pronoun"))
+                said = next((m.text for m in reversed(before) if m.actor == actor), memory.surface.get(actor, t.text))
+                out.append(Mention(t.i, t.i + 1, actor, said, "pronoun"))
         return out
 
 
@@ -263,7 +265,7 @@ def _expletive(t) -> bool:
 
 
 def _copy(m: Memory) -> Memory:
-    return Memory(list(m.actors[-20:]), list(m.people[-10:]), dict(m.kinds), list(m.subjects[-10:]))
+    return Memory(list(m.actors[-20:]), list(m.people[-10:]), dict(m.kinds), list(m.subjects[-10:]), dict(m.surface))
 
 
 def _concepts(doc: Doc, name_at: dict[int, str]) -> list[str]:

@@ -45,14 +45,14 @@ remark observe point reply respond retort answer quip joke charge threaten infor
 remind predict forecast project cite read chant shout yell scream whisper cry learn hear
 tell say indicate signal imply hint guess figure assume suspect doubt question wonder
 realize realise understand recognize recognise worry speculate theorize declare proclaim
-swear vow promise reiterate stress emphasize emphasise insist convince persuade show prove
-demonstrate document reveal suggest determine rule decide order
+swear vow promise reiterate stress emphasize emphasise insist convince persuade show
+demonstrate document reveal suggest rule decide order
 """.split())
 
 # Verbs whose infinitival complement (xcomp) is content: "vowed to", "urged X to".
 XCOMP_VERBS = frozenset("""
 vow pledge promise threaten urge ask tell call plan want refuse decline agree offer demand
-hope seek intend expect claim appear seem wish encourage press push beg implore warn advise
+hope seek intend expect claim appear seem wish encourage beg implore warn advise
 order propose
 """.split())
 
@@ -68,7 +68,7 @@ OPRD_VERBS = frozenset("call label dub describe deem consider brand name".split(
 
 # Prepositions that introduce content after a particular verb ("call for", "accuse of").
 PREP_CONTENT = {
-    "call": ("for",), "ask": ("for",), "push": ("for",), "press": ("for",), "plead": ("for",),
+    "call": ("for",), "ask": ("for",), "plead": ("for",),
     "accuse": ("of",), "blame": ("for",), "criticize": ("for",), "criticise": ("for",),
     "praise": ("for",), "warn": ("of", "about", "against"), "complain": ("about",),
     "talk": ("about",), "speak": ("about", "of"), "comment": ("on",), "insist": ("on",),
@@ -80,7 +80,7 @@ NOUN_CUES = frozenset("""
 claim statement assertion allegation argument belief view warning promise pledge vow
 accusation suggestion announcement report remark remarks comment comments insistence charge
 assurance prediction testimony admission denial contention suspicion fear hope message
-notion idea conclusion finding findings evidence sign indication word news rumor rumour
+notion idea conclusion finding findings evidence indication word news rumor rumour
 speculation estimate opinion position argument concern concerns complaint threat
 """.split())
 
@@ -126,17 +126,44 @@ def _chars(first: Token, last: Token) -> CharSpan:
     return first.idx, last.idx + len(last.text)
 
 
+def _edge(t: Token, tokens: list[Token]) -> bool:
+    """Punctuation to drop at a span's edge: not quotation marks, nor a bracket the span opens."""
+    if t.is_space or t.dep_ == "cc":
+        return True
+    if t.text == ")":
+        return not any(x.text == "(" for x in tokens)
+    return t.text in EDGE_PUNCT
+
+
 def _trim(tokens: list[Token]) -> list[Token]:
     """Drop edge punctuation (not quotation marks) and conjunctions of the whole span."""
-    while tokens and (tokens[0].text in EDGE_PUNCT or tokens[0].dep_ == "cc" or tokens[0].is_space):
+    while tokens and _edge(tokens[0], tokens):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].text in EDGE_PUNCT or tokens[-1].dep_ == "cc" or tokens[-1].is_space):
+    while tokens and _edge(tokens[-1], tokens):
         tokens = tokens[:-1]
     return tokens
 
 
-def _extent(doc: Doc, start: int, end: int, skip: set[int] = frozenset()) -> CharSpan | None:
-    """Characters of tokens ``start..end-1`` minus ``skip``, trimmed; None when empty."""
+def _paragraph(doc: Doc, start: int, end: int, anchor: int) -> tuple[int, int]:
+    """Clip ``start..end`` to the paragraph holding token ``anchor`` (parses cross headlines)."""
+    for i in range(anchor - 1, start - 1, -1):
+        if "\n" in doc[i].whitespace_ or "\n" in doc[i].text:
+            start = i + 1
+            break
+    for i in range(max(anchor, start), end):
+        if "\n" in doc[i].whitespace_ or "\n" in doc[i].text:
+            end = i + 1
+            break
+    return start, end
+
+
+def _extent(doc: Doc, start: int, end: int, skip: set[int] = frozenset(), anchor: int | None = None) -> CharSpan | None:
+    """Characters of tokens ``start..end-1`` minus ``skip``, trimmed; None when empty.
+
+    With ``anchor``, the span is first clipped to that token's paragraph.
+    """
+    if anchor is not None:
+        start, end = _paragraph(doc, start, end, anchor)
     toks = _trim([doc[i] for i in range(start, end) if i not in skip])
     return _chars(toks[0], toks[-1]) if toks else None
 
@@ -146,40 +173,47 @@ def _subtree(t: Token) -> tuple[int, int]:
 
 
 def _source_span(doc: Doc, subj: Token) -> CharSpan | None:
-    """A subject's noun phrase; for a relative pronoun, its antecedent."""
-    if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
-        ante = subj.head.head
-        return _extent(doc, ante.left_edge.i, subj.head.left_edge.i)
-    return _extent(doc, subj.left_edge.i, subj.right_edge.i + 1)
+    """A subject's noun phrase, with the comma closing an appositive ("X, a spokesman, said")."""
+    span = _extent(doc, subj.left_edge.i, subj.right_edge.i + 1, anchor=subj.i)
+    end = subj.right_edge.i
+    if span and end + 1 < len(doc) and doc[end + 1].text == "," and any(
+            c.dep_ == "appos" or c.dep_ == "relcl" for c in subj.children):
+        span = span[0], doc[end + 1].idx + 1
+    return span
 
 
 # --------------------------------------------------------------------------- quotations
 def quotations(text: str) -> list[CharSpan]:
     """Quoted stretches of ``text`` (marks included), each within one paragraph.
 
-    A mark opens a quotation when it follows a space, a paragraph start or a bracket and is
-    followed by a non-space; otherwise it closes one. This reads straight and curly marks
-    alike, and survives mixed or mistyped marks (“...," or ”...”). A quotation left open
-    at the end of a paragraph (the convention for quotes running over paragraphs) ends there.
+    A mark (\u201c \u201d " or two apostrophes '') opens a quotation when it follows a space, a
+    paragraph start or a bracket and is followed by a non-space; otherwise it closes one.
+    This reads straight and curly marks alike and survives mixed or mistyped marks. A
+    quotation left open at the end of a paragraph (the convention for quotes running over
+    paragraphs) ends there.
     """
     out: list[CharSpan] = []
     start = None
     n = len(text)
-    for i, ch in enumerate(text):
+    i = 0
+    while i < n:
+        ch = text[i]
+        width = 2 if text.startswith("''", i) else 1 if ch in QUOTE_MARKS else 0
         if ch == "\n":
             if start is not None and i - start > 1:
                 out.append((start, i))
             start = None
-            continue
-        if ch not in QUOTE_MARKS:
-            continue
-        opens = (i == 0 or text[i - 1].isspace() or text[i - 1] in OPEN_BEFORE) and i + 1 < n and not text[i + 1].isspace()
-        if opens and start is None:
-            start = i
-        elif not opens and start is not None:
-            if i + 1 - start <= MAX_QUOTE:
-                out.append((start, i + 1))
-            start = None
+        elif width:
+            before = text[i - 1] if i else "\n"
+            after = text[i + width] if i + width < n else " "
+            opens = (before.isspace() or before in OPEN_BEFORE) and not after.isspace()
+            if opens and start is None:
+                start = i
+            elif not opens and start is not None:
+                if i + width - start <= MAX_QUOTE:
+                    out.append((start, i + width))
+                start = None
+        i += max(width, 1)
     if start is not None and n - start > 1:
         out.append((start, n))
     return out
@@ -191,7 +225,8 @@ def _signoffs(doc: Doc, quotes: list[CharSpan]) -> list[Attribution]:
     for qs, qe in quotes:
         m = SIGNOFF.match(doc.text, qe)
         if m:
-            out.append(Attribution((m.start(2), m.end(2)), (m.start(1), m.end(1)), (qs, qe), "signoff"))
+            end = m.start(2) + len(m.group(2).rstrip("."))
+            out.append(Attribution((m.start(2), end), (m.start(1), m.end(1)), (qs, qe), "signoff"))
     return out
 
 
@@ -204,10 +239,25 @@ def _widen(span: CharSpan, quotes: list[CharSpan], starts: list[int]) -> CharSpa
         if qe <= s:
             break
         partly = not (s <= qs and qe <= e)
-        if partly and qs <= s + 2:
+        if partly and (qs <= s + 2 or s < qs < e):
             return min(s, qs), max(e, qe)
         k -= 1
     return span
+
+
+def _continued(text: str, content: CharSpan, cue: CharSpan, quotes: list[CharSpan], starts: list[int]) -> CharSpan:
+    """ "\u201cQ1,\u201d she said. \u201cQ2.\u201d": a quotation opening the next sentence of the paragraph
+    continues the quoted content before the cue."""
+    s, e = content
+    if not (text[s] in QUOTE_MARKS or text.startswith("''", s)) or cue[0] < e:
+        return content
+    k = bisect.bisect_left(starts, cue[1])
+    if k < len(quotes):
+        between = text[cue[1]:quotes[k][0]]
+        stop = between.find(".")
+        if "\n" not in between and stop >= 0 and len(between) < 120 and not between[stop + 1:].strip():
+            return s, quotes[k][1]
+    return content
 
 
 def _inside(pos: int, quotes: list[CharSpan], starts: list[int]) -> bool:
@@ -255,14 +305,14 @@ def _complement(verb: Token) -> tuple[int, int] | None:
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             xc = next((x for x in kids if x.dep_ == "xcomp" and x.i > c.i), None)
             if obj is not None:
-                lo = obj.left_edge.i
+                dobj = next((d for d in kids if d.dep_ == "dobj" and verb.i < d.i < c.i), None)
+                lo = dobj.left_edge.i if dobj is not None and c.lower_ != "for" else obj.left_edge.i
                 hi = (xc.right_edge.i if xc is not None else obj.right_edge.i) + 1
                 return lo, hi
     if lemma in XCOMP_VERBS:
         xc = next((c for c in kids if c.dep_ == "xcomp" and c.i > verb.i), None)
         if xc is not None:
-            obj = next((c for c in kids if c.dep_ in ("dobj", "dative") and verb.i < c.i < xc.i), None)
-            return (obj.left_edge.i if obj is not None else xc.left_edge.i), xc.right_edge.i + 1
+            return xc.left_edge.i, xc.right_edge.i + 1  # "urged Congress [to act]"
     if lemma in OPRD_VERBS:
         oprd = next((c for c in kids if c.dep_ == "oprd"), None)
         dobj = next((c for c in kids if c.dep_ == "dobj"), None)
@@ -276,20 +326,25 @@ def _complement(verb: Token) -> tuple[int, int] | None:
 
 
 def _cue_chars(doc: Doc, verb: Token, content: tuple[int, int] | None) -> CharSpan:
-    """The verb, with a particle ("point out") or the preposition before its content ("call for")."""
+    """The verb with its auxiliaries and negation ("has not said"), a particle ("point out")
+    or the preposition before its content ("call for")."""
+    first = verb
+    for c in sorted((c for c in verb.children if c.i < verb.i), key=lambda c: -c.i):
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i == first.i - 1:
+            first = c
     last = verb
     for c in verb.children:
         if c.dep_ == "prt" and c.i == last.i + 1:
             last = c
         if c.dep_ == "prep" and content and c.i == content[0] - 1 and c.i == last.i + 1:
             last = c
-    return _chars(verb, last)
+    return _chars(first, last)
 
 
 def _adjacent_quote(doc: Doc, verb: Token, quotes: list[CharSpan], starts: list[int]) -> CharSpan | None:
     """A quotation just before the cue's clause or just after the cue (the parser split them)."""
-    lo = verb.left_edge.idx
-    hi = verb.right_edge.idx + len(verb.right_edge.text)
+    words = [t for t in verb.subtree if not t.is_punct]
+    lo = words[0].idx
     k = bisect.bisect_right(starts, lo) - 1
     if k >= 0 and quotes[k][1] <= lo and not doc.text[quotes[k][1]:lo].strip(" \t,"):
         return quotes[k]
@@ -318,12 +373,12 @@ def _verb_cue(doc: Doc, verb: Token, quotes: list[CharSpan], starts: list[int]) 
             sent = verb.sent
             skip = set(range(verb.left_edge.i, verb.right_edge.i + 1))
             lo, hi = max(host.left_edge.i, sent.start), min(host.right_edge.i + 1, sent.end)
-            content = _extent(doc, lo, hi, skip)
+            content = _extent(doc, lo, hi, skip, anchor=host.i)
             kind = "parenthetical"
         else:
             return None
     elif rng is not None:
-        content = _extent(doc, *rng)
+        content = _extent(doc, *rng, anchor=verb.i)
     if content is None:
         return None
     subj, _ = _subject(verb)
@@ -342,8 +397,8 @@ def _according(doc: Doc, tok: Token) -> Attribution | None:
     """ "according to X, Y" / "Y, according to X" """
     to = next((c for c in tok.children if c.lower_ == "to"), None)
     obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-    if obj is None:
-        return None
+    if obj is None or (obj.tag_ == "NN" and not any(c.dep_ in ("det", "poss", "compound") for c in obj.children)):
+        return None  # "according to plan", "according to schedule": a norm, not a source
     host = tok.head
     while host.pos_ not in ("VERB", "AUX") and host.dep_ != "ROOT" and host.head is not host:
         host = host.head
@@ -436,6 +491,7 @@ def attributions(doc: Doc, *, nested: bool = False) -> list[Attribution]:
             found = _noun_cue(doc, tok)
         if found is not None:
             widened = _widen(found.content, quotes, starts)
+            widened = _continued(doc.text, widened, found.cue, quotes, starts)
             if widened != found.content:
                 found = Attribution(found.source, found.cue, widened, found.kind, found.cue_token)
             out.append(found)

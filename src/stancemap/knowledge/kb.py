@@ -55,7 +55,10 @@ class _CodebookMap:
                 found = kb.resolver.resolve(form, None, None)
                 if found.actor and found.via and found.via.get("kind") == "alias":
                     self.to_cb.setdefault(found.actor, a.id)
-            for form in a.aliases:
+            own = list(a.aliases)
+            if a.id not in kb.index.actors and not kb.resolver.resolve(a.name, None, None).actor:
+                own.append(a.name)  # a codebook actor the KB does not know goes by its name too
+            for form in own:
                 self.aliases[norm(form).removeprefix("the ")] = a.id
 
     def map(self, kb: "KnowledgeBase", actor: str) -> tuple[str | None, list[str]]:
