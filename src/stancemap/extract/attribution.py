@@ -193,7 +193,8 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
                 cues.append(obj.lemma_)
                 explicit = True
                 seen_position = True
-        skip_sign = _purpose(t)
+        skip_sign = _purpose(t) or (t.lemma_ == "order" and t.head.lower_ == "in") or (
+            skip_sign and t.dep_ == "prep")  # "in order to": what follows is wanted
         if _infinitival_aim(t):
             seen_position = True  # "a campaign to destroy Hamas": a stated aim
             cues.append("to")

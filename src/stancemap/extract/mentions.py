@@ -177,6 +177,10 @@ class MentionFinder:
                 end = _agent_head_end(d, s, self.agents)
             text = d[s.start:end].text
             actor, person = self.resolve(text, on, context if person_like(text) else None)
+            if actor and person and end - s.start == 1 and _longer_name(d, s.start):
+                # "Pope Francis" is not whoever else is called Francis: the whole name must resolve
+                full = d[_longer_name(d, s.start):end].text
+                actor, person = self.resolve(full, on, context)
             if actor is None and end != s.end:
                 actor, person = self.resolve(s.text, on)
                 if actor and _is_modifier(d, s.start, s.end):
@@ -214,6 +218,14 @@ def _agent_head_end(doc: Doc, span: Span, agents) -> int:
 def _agent_heads(agents: frozenset[str]) -> frozenset[str]:
     """The head words of the role nouns ("minister" of "foreign minister")."""
     return frozenset(a.split()[-1] for a in agents)
+
+
+def _longer_name(doc: Doc, i: int) -> int | None:
+    """Start of a proper name that the token at ``i`` ends ("Pope Francis"), if any."""
+    j = i
+    while j > 0 and doc[j - 1].pos_ == "PROPN" and doc[j - 1].dep_ == "compound" and doc[j - 1].head.i == i:
+        j -= 1
+    return j if j < i else None
 
 
 def person_like(text: str) -> bool:

@@ -178,6 +178,8 @@ class Extractor:
                 if a not in actors:
                     actors.append(a)
         sign = match.sign * holding.sign
+        if match.sign < 0 and not holding.explicit:
+            sign = 1  # a harm reported without a stance word ("would lead to civilian deaths") is deplored
         stance = Stance.SUPPORT if sign > 0 else Stance.OPPOSE
         speaker = ", ".join(dict.fromkeys(text_of.get(h) or _mention_text(doc, h) for h in heads[:4]))
         for actor in actors:
