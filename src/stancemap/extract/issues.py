@@ -224,6 +224,18 @@ class IssueIndex:
                         found.append(m)
         return _prefer_longest(found)
 
+    def could_match(self, concepts: Sequence[str]) -> bool:
+        """The first pass's test: would some pattern match these (roughly lemmatised) words?"""
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(concepts):
+            if c:
+                positions[c].append(i)
+        for c, idxs in positions.items():
+            for p in self._by_anchor.get(c, ()):
+                if any(self._complete(p, i, positions, concepts) for i in idxs):
+                    return True
+        return False
+
     def _complete(self, p: Pattern, i: int, positions, concepts) -> IssueMatch | None:
         """A match around token ``i``: two of the pattern's specific words (one if it has one)."""
         def near(c: str) -> list[int]:

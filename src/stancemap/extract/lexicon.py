@@ -184,3 +184,11 @@ def predicate_sign(lemma: str) -> int:
     if n in SUPPORT_PREDICATES or n in SUPPORT_NOUNS or n in POSITIVE_EVALUATION:
         return 1
     return 0
+
+
+def cue_words() -> frozenset[str]:
+    """Every word that can report a position: the first pass keeps sentences with one of these."""
+    # Verbs of saying alone report no position ("said the talks resumed"), so they are not here.
+    return (SUPPORT_PREDICATES | OPPOSE_PREDICATES | SUPPORT_NOUNS | OPPOSE_NOUNS
+            | NEGATIVE_EVALUATION | POSITIVE_EVALUATION
+            | frozenset({"according", "campaign", "operation", "must", "should", "ought", "reluctant"}))

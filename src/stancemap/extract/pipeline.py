@@ -26,7 +26,9 @@ from stancemap.model import Article, Claim, Codebook, Stance
 
 EXTRACTOR_NAME = "stancemap.rules"
 EXTRACTOR_VERSION = "0.2.0"
-_PARSE_BATCH = 64
+_PARSE_BATCH = 256
+_FUNCTION_WORDS = frozenset("the a an of to in on for and or but with by at from as that this is was were be been has have had it its".split())
+_REFERRING = PERSONAL | COLLECTIVE | frozenset(DESCRIPTIONS) | frozenset({"we", "our"})
 
 
 @dataclass
@@ -65,7 +67,9 @@ class Extractor:
         self.mentions = MentionFinder(self.kb, self.codebook, self.nlp.vocab)
         self.mentions.add_patterns(self.nlp.make_doc)
         self.issues = IssueIndex(self.codebook, self.nlp, self._codebook_actor_tokens(), self.kb.demonyms())
-        self._surface = _surface_forms({p.anchor for p in self.issues.patterns})
+        self._surface = _surface_forms({c for p in self.issues.patterns for c in {p.anchor} | p.others})
+        self._cue_surface = _surface_forms(set(lexicon.cue_words())) | lexicon.INTENT_AUX | {"'ll", "aim", "aims"}
+        self._rough: dict[str, str] = {}
         self._built = True
 
     def _codebook_actor_tokens(self):
@@ -95,21 +99,31 @@ class Extractor:
     def extract(self, article: Article) -> list[Claim]:
         return next(iter(self.pipe([article])))[1]
 
-    def pipe(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Claim]]]:
+    def pipe(self, articles: Iterable[Article], *, chunk: int = 32) -> Iterator[tuple[Article, list[Claim]]]:
+        """Claims for each article, in order. Candidate sentences of ``chunk`` articles are
+        parsed in one stream, which keeps the parser's batches full."""
         self._build()
+        batch: list[Article] = []
         for article in articles:
-            yield article, self._article_claims(article)
+            batch.append(article)
+            if len(batch) >= chunk:
+                yield from self._chunk(batch)
+                batch = []
+        if batch:
+            yield from self._chunk(batch)
 
-    def _article_claims(self, article: Article) -> list[Claim]:
-        cands = self._prefilter(article)
-        best: dict[tuple[str, str, str], Claim] = {}
-        docs = self.nlp.pipe((c.text for c in cands), batch_size=_PARSE_BATCH)
-        for cand, doc in zip(cands, docs):
+    def _chunk(self, articles: list[Article]) -> Iterator[tuple[Article, list[Claim]]]:
+        cands = [(a, c) for a in articles for c in self._prefilter(a)]
+        best: dict[str, dict[tuple[str, str, str], Claim]] = {a.id: {} for a in articles}
+        docs = self.nlp.pipe((c.text for _a, c in cands), batch_size=_PARSE_BATCH)
+        for (article, cand), doc in zip(cands, docs):
+            mine = best[article.id]
             for claim in self._sentence_claims(article, cand, doc):
                 key = (claim.actor, claim.issue or "", claim.stance.value)
-                if key not in best or claim.confidence > best[key].confidence:
-                    best[key] = claim
-        return sorted(best.values(), key=lambda c: (c.start, c.actor, c.issue or ""))
+                if key not in mine or claim.confidence > mine[key].confidence:
+                    mine[key] = claim
+        for a in articles:
+            yield a, sorted(best[a.id].values(), key=lambda c: (c.start, c.actor, c.issue or ""))
 
     # ------------------------------------------------------------- prefilter
     def _prefilter(self, article: Article) -> list[Candidate]:
@@ -118,15 +132,18 @@ class Extractor:
             if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
                 t.is_sent_start = True
         doc = self.sentencizer(doc)
+        lower = [t.lower_ for t in doc]
+        mentions = self.mentions.names(doc, article.date)  # one pass over the whole article
         memory = Memory()
         out: list[Candidate] = []
+        k = 0
         for sent in doc.sents:
-            names = self.mentions.names(sent, article.date)
-            has_ref = any(t.lower_ in PERSONAL or t.lower_ in COLLECTIVE or t.lower_ in DESCRIPTIONS
-                          or t.lower_ in BOTH for t in sent)
-            has_issue = any(t.lower_ in self._surface for t in sent) or any(
-                "@" + m.actor in self._surface for m in names)
-            if has_issue and (names or (has_ref and memory.actors)):
+            names = []
+            while k < len(mentions) and mentions[k].start < sent.end:
+                names.append(mentions[k])
+                k += 1
+            words = lower[sent.start:sent.end]
+            if self._worth_parsing(words, names, sent.start, bool(memory.actors)):
                 raw = sent.text
                 text = raw.strip()
                 start = sent.start_char + (len(raw) - len(raw.lstrip()))
@@ -134,6 +151,33 @@ class Extractor:
                     out.append(Candidate(start, start + len(text), text, _copy(memory)))
             memory.note_sentence(names, self.mentions.kind)
         return out
+
+    def _worth_parsing(self, words: list[str], names: list[Mention], start: int, remembered: bool) -> bool:
+        """An issue's pattern, a stance word, and an actor named here or referred to as a subject."""
+        if not any(w in self._cue_surface for w in words):
+            return False
+        if not (any(w in self._surface for w in words) or any("@" + m.actor in self._surface for m in names)):
+            return False
+        concepts = [self._rough_concept(w) for w in words]
+        for i in range(len(words) - 2):  # "cease-fire", "two-state"
+            if words[i + 1] == "-":
+                joined = lexicon.concept(f"{words[i]}-{words[i + 2]}")
+                if joined in lexicon.CONCEPT.values():
+                    concepts[i], concepts[i + 1], concepts[i + 2] = joined, "", ""
+        for i in range(len(words) - 1):  # "root out", "wipe out"
+            phrasal = f"{concepts[i] or words[i]}-{words[i + 1]}"
+            if words[i + 1] in ("out", "off", "up") and phrasal in lexicon.CONCEPT:
+                concepts[i] = lexicon.CONCEPT[phrasal]
+        for m in names:
+            for i in range(m.start - start, m.end - start):
+                concepts[i] = "@" + m.actor
+        subject_actors = {a for a in self.issues.subject_actor.values() if a}
+        if not self.issues.could_match(concepts) and not any(m.actor in subject_actors for m in names):
+            return False
+        if names:
+            return True
+        # a reference in subject position ("They ...", "The emirate has ...") or a pair ("both sides")
+        return remembered and (any(w in _REFERRING for w in words[:3]) or any(w in BOTH for w in words))
 
     # ------------------------------------------------------------- sentences
     def _sentence_claims(self, article: Article, cand: Candidate, doc: Doc) -> Iterator[Claim]:
@@ -218,6 +262,14 @@ class Extractor:
                     if c.dep_ == "nsubj" and c.i in by_token:
                         return by_token[c.i].actor
         return None
+
+    def _rough_concept(self, word: str) -> str:
+        """A word's concept without a parse (lower-cased form, regular inflections stripped)."""
+        c = self._rough.get(word)
+        if c is None:
+            c = "" if word in _FUNCTION_WORDS or not word.isalpha() and "-" not in word else lexicon.concept(word, word)
+            self._rough[word] = c
+        return c
 
     def _references(self, doc: Doc, names: list[Mention], memory: Memory) -> list[Mention]:
         """Pronouns, "the emirate", "both countries": resolved to actors already mentioned."""
