@@ -138,6 +138,12 @@ _SUFFIXES = (("ying", "y"), ("ing", ""), ("ing", "e"), ("ied", "y"), ("ies", "y"
              ("es", ""), ("s", ""))
 
 
+def stems(word: str) -> list[str]:
+    """Candidate base forms of an inflected word ("cards" -> "card", "backed" -> "back")."""
+    w = norm(word)
+    return [w[: -len(suf)] + rep for suf, rep in _SUFFIXES if w.endswith(suf) and len(w) - len(suf) >= 3]
+
+
 def concept(lemma: str, text: str | None = None) -> str:
     """The concept a word belongs to (its synonym group's head, or its lemma).
 

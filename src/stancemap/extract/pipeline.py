@@ -70,6 +70,7 @@ class Extractor:
         self._surface = _surface_forms({c for p in self.issues.patterns for c in {p.anchor} | p.others})
         self._cue_surface = _surface_forms(set(lexicon.cue_words())) | lexicon.INTENT_AUX | {"'ll", "aim", "aims"}
         self._rough: dict[str, str] = {}
+        self._known = {c for p in self.issues.patterns for c in p.concepts}
         self._built = True
 
     def _codebook_actor_tokens(self):
@@ -268,6 +269,8 @@ class Extractor:
         c = self._rough.get(word)
         if c is None:
             c = "" if word in _FUNCTION_WORDS or not word.isalpha() and "-" not in word else lexicon.concept(word, word)
+            if c not in self._known:  # "cards" -> "card" when "card" is a word of some issue
+                c = next((stem for stem in lexicon.stems(word) if stem in self._known), c)
             self._rough[word] = c
         return c
 
