@@ -109,3 +109,13 @@ def test_codebook_from_another_domain(tmp_path):
     text = "The Tories said they would scrap tuition fees. Labour backed identity cards."
     got = {(c.actor, c.issue, c.stance.value) for c in ex.extract(Article(id="u", date=dt.date(2005, 3, 1), text=text))}
     assert got == {("CON", "tuition-fees", "oppose"), ("LAB", "id-cards", "support")}
+
+
+def test_unmapped_stances_keep_their_object(extractor):
+    """A stance on something the codebook lacks is kept with issue None and its object's words."""
+    text = "Egypt called for a ceasefire and rejected a plan to build a wall on its border."
+    claims = extractor.extract(Article(id="t", date=DATE, text=text))
+    mapped = {(c.actor, c.issue, c.stance.value) for c in claims if c.issue}
+    unmapped = [(c.actor, c.stance.value, c.object) for c in claims if c.issue is None]
+    assert mapped == {("EGY", "ceasefire", "support")}
+    assert unmapped == [("EGY", "oppose", "a plan to build a wall on its border")]

@@ -139,14 +139,17 @@ def claims(
     until: UntilOption = None,
     format: Annotated[Literal["table", "json", "csv"], typer.Option("--format")] = "table",
     limit: Annotated[int | None, typer.Option(help="At most N claims")] = None,
+    unmapped: Annotated[bool, typer.Option("--unmapped", help="Stances whose object fits no codebook issue (see `object`)")] = False,
 ) -> None:
     """List stored claims, oldest first."""
     from stancemap.store import Store
 
     with errors():
         rows = Store.open(db).claims(actors=actor or None, issues=issue or None, since=day(since),
-                                     until=day(until), limit=limit)
-    cols = ["id", "date", "article_id", "actor", "issue", "stance", "confidence", "speaker", "evidence", "status"]
+                                     until=day(until), limit=limit, mapped_only=not unmapped)
+    if unmapped:
+        rows = [r for r in rows if r["issue"] is None]
+    cols = ["id", "date", "article_id", "actor", "issue", "stance", "confidence", "speaker", "object", "evidence", "status"]
     if format == "json":
         print_json([{k: r[k] for k in cols} for r in rows])
     elif format == "csv":
@@ -156,7 +159,7 @@ def claims(
     else:
         t = Table("id", "date", "actor", "issue", "stance", "conf", "speaker", "evidence", show_lines=True)
         for r in rows:
-            t.add_row(str(r["id"]), str(r["date"]), r["actor"], r["issue"], r["stance"], f"{r['confidence']:.2f}",
+            t.add_row(str(r["id"]), str(r["date"]), r["actor"], r["issue"] or f"({r['object']})", r["stance"], f"{r['confidence']:.2f}",
                       r["speaker"], r["evidence"])
         out.print(t)
         console.print(f"{len(rows)} claims", highlight=False)

@@ -114,6 +114,15 @@ def _deontic(t: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in t.children)
 
 
+def cue_sign(t: Token) -> int:
+    """The stance a word gives its complement: +1, -1, or 0 when it reports no position."""
+    return _cue_sign(t)
+
+
+def negated(t: Token) -> bool:
+    return _negated(t)
+
+
 def _cue_sign(t: Token) -> int:
     n = lexicon.norm(t.lemma_)
     need = lexicon.NEEDS_PARTICLE.get(n)

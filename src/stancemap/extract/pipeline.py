@@ -199,6 +199,35 @@ class Extractor:
         anchors = {m.anchor for m in matches}
         for match in matches:
             yield from self._claims_for(article, cand, doc, match, actor_of, is_actor, by_name, anchors, text_of)
+        covered = {i for m in matches for i in m.tokens}
+        yield from self._unmapped(article, cand, doc, actor_of, covered, text_of)
+
+    def _unmapped(self, article, cand, doc: Doc, actor_of, covered: set[int], text_of) -> Iterator[Claim]:
+        """A stance word with an actor as subject and an object no issue covers: kept with its
+        object's words (``issue`` None) so that users can see what the codebook is missing."""
+        for t in doc:
+            if t.pos_ != "VERB" or not (sign := attribution.cue_sign(t)):
+                continue
+            subj_of = t.head if t.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in t.children) else t
+            subjects = [c for c in subj_of.children if c.dep_ == "nsubj" and c.i in actor_of]
+            objects = [c for c in t.children if c.dep_ == "dobj"] + [
+                g for c in t.children if c.dep_ == "prep" and c.lower_ in ("for", "on", "against")
+                for g in c.children if g.dep_ == "pobj"]
+            if not subjects or not objects:
+                continue
+            obj = objects[0]
+            span = range(obj.left_edge.i, obj.right_edge.i + 1)
+            if any(i in covered for i in span) or obj.i in actor_of:
+                continue
+            if attribution.negated(t):
+                sign = -sign
+            for actor in dict.fromkeys(a for s in subjects for a in actor_of[s.i]):
+                yield Claim(
+                    article_id=article.id, date=article.date, actor=actor, issue=None,
+                    stance=Stance.SUPPORT if sign > 0 else Stance.OPPOSE, evidence=cand.text,
+                    start=cand.start, end=cand.end, speaker=text_of.get(subjects[0].i, subjects[0].text),
+                    cue=t.lemma_, object=doc[span.start:span.stop].text[:200], confidence=0.3,
+                    extractor=self.name, extractor_version=self.version)
 
     def _claims_for(self, article, cand, doc, match: IssueMatch, actor_of, is_actor, by_name,
                     anchors: set[int], text_of: dict[int, str]) -> Iterator[Claim]:
