@@ -129,6 +129,8 @@ def _extract_store(extractor, db, engine, scheduler, workers) -> None:
             report = extract_store(store, extractor, progress=lambda n: prog.advance(task, n))
     console.print(f"extracted {report.articles} articles: {report.claims} claims "
                   f"(codebook {extractor.codebook.name}, extractor {extractor.version})", highlight=False)
+    for article_id, offset, error in getattr(report, "failures", [])[:20]:
+        console.print(f"[yellow]failed[/] article {article_id} at character {offset}: {error}", highlight=False)
 
 
 def claims(

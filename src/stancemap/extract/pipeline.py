@@ -70,6 +70,7 @@ class Extractor:
         self._surface = _surface_forms({c for p in self.issues.patterns for c in {p.anchor} | p.others})
         self._cue_surface = _surface_forms(set(lexicon.cue_words())) | lexicon.INTENT_AUX | {"'ll", "aim", "aims"}
         self._rough: dict[str, str] = {}
+        self.failures: list[tuple[str, int, str]] = []
         self._known = {c for p in self.issues.patterns for c in p.concepts}
         self._built = True
 
@@ -114,17 +115,29 @@ class Extractor:
             yield from self._chunk(batch)
 
     def _chunk(self, articles: list[Article]) -> Iterator[tuple[Article, list[Claim]]]:
-        cands = [(a, c) for a in articles for c in self._prefilter(a)]
-        best: dict[str, dict[tuple[str, str, str], Claim]] = {a.id: {} for a in articles}
-        docs = self.nlp.pipe((c.text for _a, c in cands), batch_size=_PARSE_BATCH)
-        for (article, cand), doc in zip(cands, docs):
-            mine = best[article.id]
-            for claim in self._sentence_claims(article, cand, doc):
+        cands = [(k, a, c) for k, a in enumerate(articles) for c in self._guarded(a, None, self._prefilter, a)]
+        best: list[dict[tuple[str, str, str], Claim]] = [{} for _ in articles]
+        docs = self.nlp.pipe((c.text for _k, _a, c in cands), batch_size=_PARSE_BATCH)
+        for (k, article, cand), doc in zip(cands, docs):
+            mine = best[k]
+            for claim in self._guarded(article, cand, lambda: list(self._sentence_claims(article, cand, doc))):
                 key = (claim.actor, claim.issue or "", claim.stance.value)
                 if key not in mine or claim.confidence > mine[key].confidence:
                     mine[key] = claim
-        for a in articles:
-            yield a, sorted(best[a.id].values(), key=lambda c: (c.start, c.actor, c.issue or ""))
+        for k, a in enumerate(articles):
+            yield a, sorted(best[k].values(), key=lambda c: (c.start, c.actor, c.issue or ""))
+
+    def _guarded(self, article: Article, cand: Candidate | None, fn, *args) -> list:
+        """Run one stage on one article or sentence; a failure loses that sentence, not the batch.
+
+        Failures are kept in ``self.failures`` (article id, character offset, error) for the job to
+        report; they are bugs to fix, so they are never silent.
+        """
+        try:
+            return fn(*args)
+        except Exception as e:  # noqa: BLE001 - one bad sentence must not stop thousands of articles
+            self.failures.append((article.id, cand.start if cand else 0, f"{type(e).__name__}: {e}"))
+            return []
 
     # ------------------------------------------------------------- prefilter
     def _prefilter(self, article: Article) -> list[Candidate]:
@@ -170,7 +183,7 @@ class Extractor:
             if words[i + 1] in ("out", "off", "up") and phrasal in lexicon.CONCEPT:
                 concepts[i] = lexicon.CONCEPT[phrasal]
         for m in names:
-            for i in range(m.start - start, m.end - start):
+            for i in range(max(0, m.start - start), min(len(words), m.end - start)):
                 concepts[i] = "@" + m.actor
         subject_actors = {a for a in self.issues.subject_actor.values() if a}
         if not self.issues.could_match(concepts) and not any(m.actor in subject_actors for m in names):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stancemap.extract import Extractor
 from stancemap.model import Article, Claim
@@ -15,6 +15,7 @@ class ExtractionReport:
     articles: int = 0
     claims: int = 0
     skipped: int = 0
+    failures: list = field(default_factory=list)  # (article id, offset, error): sentences lost to a bug
 
 
 def extract_stream(extractor: Extractor, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Claim]]]:
@@ -42,4 +43,5 @@ def extract_store(
         report.articles += len(results)
         if progress:
             progress(len(results))
+    report.failures = list(getattr(extractor, "failures", []))
     return report

@@ -56,6 +56,12 @@ class Article(_Frozen):
     url: str = ""
     text: NonEmpty
 
+    @field_validator("id", "source", "title", "url", "text", mode="before")
+    @classmethod
+    def _no_nul(cls, v: object) -> object:
+        """U+0000 is not text (PostgreSQL refuses it): scraped files sometimes carry it."""
+        return v.replace("\x00", "") if isinstance(v, str) else v
+
     @property
     def fingerprint(self) -> str:
         return text_fingerprint(self.text)
