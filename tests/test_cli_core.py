@@ -96,3 +96,33 @@ def test_readme_main_command_prints_the_comparison(tmp_path):
     assert "Palestinian Authority governs Gaza" in r.stdout
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert "stancemap demo" in readme.split("```")[1]
+
+
+@pytest.mark.model
+def test_founding_example_comparison(shared, tmp_path):
+    """The founding article (read by hand): the US and Israel agree on destroying Hamas and
+    diverge on the PA's role, Israeli security control and a buffer zone, each with a quote."""
+    db = f"sqlite:///{tmp_path / 'seed.db'}"
+    article = shared / "corpus" / "000_50cd4dbc1d39a997.txt"
+    r = runner.invoke(app, ["demo", "--article", str(article), "--db", db])
+    assert r.exit_code == 0, r.output
+    c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
+    assert {(x["issue"], x["stance"]) for x in c["agree"]} == {("destroy-hamas", "support")}
+    assert {(x["issue"], x["a_stance"], x["b_stance"]) for x in c["disagree"]} == {
+        ("pa-governs-gaza", "support", "oppose"),
+        ("israeli-security-control", "oppose", "support"),
+        ("buffer-zone", "oppose", "support"),
+    }
+    text = article.read_text(encoding="utf-8")
+    for row in c["agree"] + c["disagree"]:
+        assert row["evidence"] and all(e["quote"] in text for e in row["evidence"])
+
+
+@pytest.mark.model
+def test_shipped_example_comparison(tmp_path):
+    """The example shipped with the package tells the same story (written for stancemap)."""
+    db = f"sqlite:///{tmp_path / 'ex.db'}"
+    assert runner.invoke(app, ["demo", "--db", db]).exit_code == 0
+    c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
+    assert {x["issue"] for x in c["agree"]} == {"destroy-hamas"}
+    assert {x["issue"] for x in c["disagree"]} == {"pa-governs-gaza", "israeli-security-control", "buffer-zone"}

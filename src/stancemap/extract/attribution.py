@@ -125,6 +125,9 @@ def negated(t: Token) -> bool:
 
 def _cue_sign(t: Token) -> int:
     n = lexicon.norm(t.lemma_)
+    if n in lexicon.REMOVAL_VERBS and any(
+            c.lower_ in lexicon.REMOVAL_PARTICLES and c.dep_ in ("prt", "advmod", "prep") for c in t.children):
+        return -1  # "keep the Palestinian Authority out of Gaza"
     need = lexicon.NEEDS_PARTICLE.get(n)
     if need and not any(c.dep_ == "prt" and c.lower_ == need for c in t.children):
         return 0

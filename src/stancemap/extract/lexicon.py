@@ -76,7 +76,7 @@ destroy dismantle eliminate eradicate defeat crush annihilate wipe root-out obli
 civilian non-combatant
 protect protection safeguard shield
 casualty death toll killing kill
-reduce minimise minimize lower limit
+reduce reduction minimise minimize lower limit
 offensive operation invasion invade assault incursion attack
 govern rule administer governance administration
 state statehood
@@ -171,6 +171,9 @@ NEGATIVE_CONCEPTS = frozenset({concept(w) for w in (
 
 # Cues that need their particle: "rule out" opposes, "Hamas-ruled" does not.
 NEEDS_PARTICLE = {"rule": "out"}
+# Verbs whose particle reverses them: "keep the PA out", "shut Hamas out", "push them away".
+REMOVAL_PARTICLES = frozenset({"out", "away"})
+REMOVAL_VERBS = frozenset("keep shut push force drive kick lock squeeze leave".split())
 # Cues that need a complement: "call for", "call on ... to" (not "called the volume inadequate").
 NEEDS_COMPLEMENT = {"call": ("for", "on"), "ask": ("for",), "press": ("for", "on"), "push": ("for",)}
 # Light verbs whose object noun carries the stance: "expressed concern", "reiterated his call".
