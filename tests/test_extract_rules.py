@@ -72,6 +72,12 @@ CASES = [
      {("EU", "palestinian-state", "support")}),
     ("reluctant", "Israel is reluctant to agree to a ceasefire while Hamas holds hostages.",
      {("ISR", "ceasefire", "oppose")}),
+    ("deal-anaphora", "Mediators presented a new ceasefire proposal on Monday. Jordan welcomed the proposal.",
+     {("JOR", "ceasefire", "support")}),
+    ("plural-pronoun-conjuncts", "France and Germany said on Monday that they back a two-state solution.",
+     {("FRA", "palestinian-state", "support"), ("DEU", "palestinian-state", "support")}),
+    ("pronoun-not-its-own-object", "Hamas fighters took hostages. They urged Israel to agree a ceasefire.",
+     set()),
     ("mediators", "Israel and Hamas held talks mediated by Egypt to reach a ceasefire.",
      {("ISR", "ceasefire", "support"), ("HAMAS", "ceasefire", "support"), ("EGY", "ceasefire", "support")}),
 ]

@@ -226,15 +226,22 @@ class IssueIndex:
 
     def could_match(self, concepts: Sequence[str]) -> bool:
         """The first pass's test: would some pattern match these (roughly lemmatised) words?"""
+        return bool(self.rough_issues(concepts, first=True))
+
+    def rough_issues(self, concepts: Sequence[str], *, first: bool = False) -> set[str]:
+        """The issues whose patterns match these (roughly lemmatised) words."""
         positions: dict[str, list[int]] = defaultdict(list)
         for i, c in enumerate(concepts):
             if c:
                 positions[c].append(i)
+        found: set[str] = set()
         for c, idxs in positions.items():
             for p in self._by_anchor.get(c, ()):
-                if any(self._complete(p, i, positions, concepts) for i in idxs):
-                    return True
-        return False
+                if p.issue not in found and any(self._complete(p, i, positions, concepts) for i in idxs):
+                    found.add(p.issue)
+                    if first:
+                        return found
+        return found
 
     def _complete(self, p: Pattern, i: int, positions, concepts) -> IssueMatch | None:
         """A match around token ``i``: two of the pattern's specific words (one if it has one)."""

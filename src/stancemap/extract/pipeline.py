@@ -39,6 +39,7 @@ class Candidate:
     end: int
     text: str
     memory: Memory
+    deal: tuple[str, ...] = ()  # the issues of the deal last described before this sentence
 
 
 class Extractor:
@@ -151,18 +152,27 @@ class Extractor:
         memory = Memory()
         out: list[Candidate] = []
         k = 0
+        deal: tuple[str, ...] = ()
         for sent in doc.sents:
             names = []
             while k < len(mentions) and mentions[k].start < sent.end:
                 names.append(mentions[k])
                 k += 1
             words = lower[sent.start:sent.end]
-            if self._worth_parsing(words, names, sent.start, bool(memory.actors)):
+            has_deal = any(w in DEAL_NOUNS or w[:-1] in DEAL_NOUNS for w in words)
+            worth = self._worth_parsing(words, names, sent.start, bool(memory.actors))
+            if not worth and deal and has_deal and names and any(w in self._cue_surface for w in words):
+                worth = True  # "... backed the deal": the deal described earlier
+            told = deal
+            if has_deal:  # "a new ceasefire proposal": remember what the deal is about
+                described = self.issues.rough_issues(self._rough_concepts(words, names, sent.start))
+                deal = tuple(sorted(described)) or deal
+            if worth:
                 raw = sent.text
                 text = raw.strip()
                 start = sent.start_char + (len(raw) - len(raw.lstrip()))
                 if text:
-                    out.append(Candidate(start, start + len(text), text, _copy(memory)))
+                    out.append(Candidate(start, start + len(text), text, _copy(memory), told))
             memory.note_sentence(names, self.mentions.kind)
         return out
 
@@ -172,6 +182,17 @@ class Extractor:
             return False
         if not (any(w in self._surface for w in words) or any("@" + m.actor in self._surface for m in names)):
             return False
+        concepts = self._rough_concepts(words, names, start)
+        subject_actors = {a for a in self.issues.subject_actor.values() if a}
+        if not self.issues.could_match(concepts) and not any(m.actor in subject_actors for m in names):
+            return False
+        if names:
+            return True
+        # a reference in subject position ("They ...", "The emirate has ...") or a pair ("both sides")
+        return remembered and (any(w in _REFERRING for w in words[:3]) or any(w in BOTH for w in words))
+
+    def _rough_concepts(self, words: list[str], names: list[Mention], start: int) -> list[str]:
+        """Concepts of a sentence's words without a parse, actors marked ``@ID``."""
         concepts = [self._rough_concept(w) for w in words]
         for i in range(len(words) - 2):  # "cease-fire", "two-state"
             if words[i + 1] == "-":
@@ -185,13 +206,7 @@ class Extractor:
         for m in names:
             for i in range(max(0, m.start - start), min(len(words), m.end - start)):
                 concepts[i] = "@" + m.actor
-        subject_actors = {a for a in self.issues.subject_actor.values() if a}
-        if not self.issues.could_match(concepts) and not any(m.actor in subject_actors for m in names):
-            return False
-        if names:
-            return True
-        # a reference in subject position ("They ...", "The emirate has ...") or a pair ("both sides")
-        return remembered and (any(w in _REFERRING for w in words[:3]) or any(w in BOTH for w in words))
+        return concepts
 
     # ------------------------------------------------------------- sentences
     def _sentence_claims(self, article: Article, cand: Candidate, doc: Doc) -> Iterator[Claim]:
@@ -207,6 +222,7 @@ class Extractor:
         name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
         concepts = _concepts(doc, name_at)
         matches = self.issues.match(doc, concepts) + self._subject_matches(doc, names)
+        matches += _deal_anaphora(doc, matches, cand.deal)
         is_actor = actor_of.__contains__
         by_name = {i for m in names for i in range(m.start, m.end) if m.kind == "name"}
         anchors = {m.anchor for m in matches}
@@ -336,6 +352,12 @@ class Extractor:
                     # "rejected the UN's warnings and its calls": a possessive echoes a possessor
                     pick = (possessors if t.dep_ == "poss" and possessors else None) or subjects or named
                     actor = pick[-1].actor if pick else (memory.subjects[-1] if memory.subjects else None)
+                    if pick and low in ("they", "them", "their"):
+                        # "Germany, France and Britain ... their support": all the conjoined
+                        heads = {c.i for c in doc[pick[-1].end - 1].conjuncts}
+                        for m in named:
+                            if m.end - 1 in heads and m.actor != actor:
+                                out.append(Mention(t.i, t.i + 1, m.actor, m.text, "pronoun"))
             elif low in ("we", "our", "us") and t.dep_ in ("nsubj", "nsubjpass", "poss"):
                 actor = self._speaker_of_quote(doc, names)
             elif low in DESCRIPTIONS and t.i > 0 and doc[t.i - 1].lower_ == "the" and t.pos_ == "NOUN":
@@ -348,10 +370,38 @@ class Extractor:
                 for a in memory.last_two(kind="state") or memory.last_two():
                     out.append(Mention(t.i, t.i + 1, a, t.text, "collective"))
                 continue
+            if actor and actor in _coarguments(t, names):
+                continue  # "They urged Israel ...": a pronoun is not an argument of its own verb
             if actor:
                 said = next((m.text for m in reversed(before) if m.actor == actor), memory.surface.get(actor, t.text))
                 out.append(Mention(t.i, t.i + 1, actor, said, "pronoun"))
         return out
+
+
+DEAL_NOUNS = frozenset("deal agreement accord proposal".split())
+
+
+def _deal_anaphora(doc: Doc, matches: list[IssueMatch], deal: tuple[str, ...]) -> list[IssueMatch]:
+    """"Germany backed the deal": a deal noun no issue covers refers to the deal last described
+    ("a ceasefire and hostage release deal"), as the first pass recorded it."""
+    from stancemap.extract.issues import Pattern
+
+    covered = {i for m in matches for i in m.tokens}
+    out = []
+    for t in doc:
+        if t.lemma_.lower() in DEAL_NOUNS and t.pos_ == "NOUN" and t.i not in covered and deal:
+            for issue in deal:
+                p = Pattern(issue, t.lemma_.lower(), frozenset(), frozenset(), 1, "anaphora")
+                out.append(IssueMatch(issue, (t.i,), t.i, 1, p))
+    return out
+
+
+def _coarguments(t, names: list[Mention]) -> set[str]:
+    """Actors named as other arguments of the pronoun's own verb (binding: "they" is not them)."""
+    verb = t.head
+    args = {c.i for c in verb.children if c.dep_ in ("dobj", "iobj", "dative", "attr") and c.i != t.i}
+    args |= {c.i for a in list(args) for c in verb.doc[a].conjuncts}
+    return {m.actor for m in names if m.end - 1 in args}
 
 
 def _expletive(t) -> bool:
