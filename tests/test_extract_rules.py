@@ -76,7 +76,7 @@ CASES = [
      {("JOR", "ceasefire", "support")}),
     ("plural-pronoun-conjuncts", "France and Germany said on Monday that they back a two-state solution.",
      {("FRA", "palestinian-state", "support"), ("DEU", "palestinian-state", "support")}),
-    ("pronoun-not-its-own-object", "Hamas fighters took hostages. They urged Israel to agree a ceasefire.",
+    ("pronoun-not-its-own-object", "Israel's allies met on Monday. They urged Israel to agree a ceasefire.",
      set()),
     ("mediators", "Israel and Hamas held talks mediated by Egypt to reach a ceasefire.",
      {("ISR", "ceasefire", "support"), ("HAMAS", "ceasefire", "support"), ("EGY", "ceasefire", "support")}),
