@@ -164,7 +164,11 @@ class IssueIndex:
         proper = {c for c, _p, n in items if n}
         adjectives = {c for c in concepts if pos[c] == "ADJ" and c not in proper
                       and (c not in lexicon.CONCEPT.values() or c in generic)}
-        core = [c for c in concepts if c not in generic and c not in adjectives]
+        # a stance word in a description ("continuing", "keeps", "encouraging") is a cue, not content
+        cues = {c for c in concepts if source != "label" and lexicon.predicate_sign(c) > 0 and c != root}
+        core = [c for c in concepts if c not in generic and c not in adjectives and c not in cues]
+        if cues & set(concepts) and len(core) <= 1:
+            return None  # "letting aid in": without its verb the clause is just another issue's word
         nouns_verbs = [c for c in core if pos[c] in ("NOUN", "VERB", "PROPN") or c.startswith("@")]
         sign = -1 if sum(c in lexicon.NEGATIVE_CONCEPTS for c in core) % 2 else 1
         if source == "description" and not any(not c.startswith("@") and pos[c] != "PROPN" for c in core):

@@ -148,6 +148,8 @@ class MentionFinder:
         if key not in self._resolve_cache or context:
             r = self.kb.resolve(text, on, codebook=self.codebook, context=context)
             via = r.via or {}
+            while via.get("kind") == "part_of" and isinstance(via.get("from"), dict):
+                via = via["from"]  # "Francis" -> UNGA -> UN: it is the person who matched
             person = via.get("kind") in ("role", "title") or str(via.get("entry", "")).startswith("person")
             value = (r.actor, person)
             if context is None:
