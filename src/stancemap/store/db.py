@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from stancemap.errors import InputError, StoreError
 from stancemap.model import Article, Claim, Codebook, Stance
+from stancemap.store import counts
 from stancemap.store.schema import articles, claims, codebooks, extractions
 
 DEFAULT_URL = "sqlite:///stancemap.db"
@@ -213,7 +214,9 @@ class Store:
 
         An article already marked done for (codebook, version) is skipped, so a result computed
         twice (a retried worker) is written once. Older machine claims of the same article and
-        codebook (an earlier extractor version) are replaced; reviewed claims are kept.
+        codebook (an earlier extractor version) are replaced; reviewed claims are kept. The
+        day counts (``claim_counts``) of every claim written or replaced are recomputed in the
+        same transaction.
         """
         written = 0
         results = list(results)
@@ -228,18 +231,24 @@ class Store:
             if not todo:
                 return 0
             todo_ids = [a.id for a, _ in todo]
-            conn.execute(delete(claims).where(and_(
-                claims.c.article_id.in_(todo_ids), claims.c.codebook == codebook,
-                claims.c.extractor_version != version, claims.c.status == "machine")))
+            replaced = and_(claims.c.article_id.in_(todo_ids), claims.c.codebook == codebook,
+                            claims.c.extractor_version != version, claims.c.status == "machine")
+            touched = counts.touched_keys(conn, replaced)
+            conn.execute(delete(claims).where(replaced))
             conn.execute(delete(extractions).where(and_(
                 extractions.c.article_id.in_(todo_ids), extractions.c.codebook == codebook)))
             rows = [_claim_row(c, codebook, a.source) for a, cs in todo for c in cs]
             if rows:
+                for r in rows:
+                    r["evidence_hash"] = counts.story_hash(r["evidence"])
                 conn.execute(_insert_ignore(self.engine, claims), rows)
                 written = len(rows)
+                touched += [counts.Touched(codebook, r["actor"], r["issue"], r["stance"], r["date"],
+                                           r["evidence_hash"]) for r in rows]
             conn.execute(insert(extractions), [
                 {"article_id": a.id, "codebook": codebook, "extractor_version": version, "n_claims": len(cs)}
                 for a, cs in todo])
+            counts.refresh_counts(conn, touched)
         return written
 
     # ----------------------------------------------------------------- queries
@@ -300,7 +309,9 @@ class Store:
             if changes.get(k):
                 values[k] = Stance(changes[k]).value if k == "stance" else changes[k]
         with self.engine.begin() as conn:
+            before = counts.touched_keys(conn, claims.c.id == claim_id)
             res = conn.execute(update(claims).where(claims.c.id == claim_id).values(**values))
+            counts.refresh_counts(conn, before + counts.touched_keys(conn, claims.c.id == claim_id))
         return res.rowcount > 0
 
 

@@ -5,11 +5,14 @@ Tables:
 - ``claims``: one row per extracted claim; ``status`` drives the review queue.
 - ``extractions``: which article was extracted with which codebook and extractor version;
   written in the same transaction as its claims, so a crash never leaves half an article.
+- ``claim_counts``: claims counted per (codebook, actor, issue, stance, day), kept exact on
+  every write (see :mod:`stancemap.store.counts`); what compare, matrix and timeline read.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -18,6 +21,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -58,6 +62,7 @@ extractions = Table(
     Column("extractor_version", String(40), primary_key=True),
     Column("n_claims", Integer, nullable=False),
     Column("done_at", DateTime(timezone=True), server_default=func.now()),
+    Index("ix_extractions_done_at", "done_at"),  # the codebook last extracted with, for every analysis
 )
 
 claims = Table(
@@ -82,6 +87,9 @@ claims = Table(
     Column("status", String(12), nullable=False, default="machine"),
     Column("note", Text, nullable=False, default=""),
     Column("source", String(200), nullable=False, default=""),
+    # the story a claim quotes: a 64-bit hash of its normalised evidence (counts.story_hash);
+    # NULL only between a bulk load and rebuild_claim_counts, which fills it
+    Column("evidence_hash", BigInteger, nullable=True),
     UniqueConstraint(
         "article_id", "codebook", "extractor_version", "actor", "issue", "stance", "ev_start",
         name="uq_claims_identity",
@@ -90,4 +98,25 @@ claims = Table(
     Index("ix_claims_issue_date", "codebook", "issue", "date"),
     Index("ix_claims_date", "codebook", "date"),
     Index("ix_claims_status", "status"),
+    # for claim_counts: a cell's claims of one day, one story's days in a cell; and for quotes,
+    # a cell's claims most confident first
+    Index("ix_claims_cell_day", "codebook", "actor", "issue", "stance", "date"),
+    Index("ix_claims_story", "codebook", "actor", "issue", "stance", "evidence_hash", "date"),
+    Index("ix_claims_cell", "codebook", "actor", "issue", "stance", "confidence", "date"),
+)
+
+claim_counts = Table(
+    "claim_counts",
+    metadata,
+    Column("codebook", String(12), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("issue", String(100), nullable=False),
+    Column("stance", String(10), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("n_claims", Integer, nullable=False),
+    Column("n_stories", Integer, nullable=False),       # distinct stories that day
+    Column("n_new_stories", Integer, nullable=False),   # ... whose first day in this cell is this day
+    Column("w_sum", Float, nullable=False),             # sum of the claims' confidence
+    PrimaryKeyConstraint("codebook", "actor", "issue", "stance", "day", name="pk_claim_counts"),
+    sqlite_with_rowid=False,
 )
