@@ -126,3 +126,43 @@ def test_shipped_example_comparison(tmp_path):
     c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
     assert {x["issue"] for x in c["agree"]} == {"destroy-hamas"}
     assert {x["issue"] for x in c["disagree"]} == {"pa-governs-gaza", "israeli-security-control", "buffer-zone"}
+
+
+def _store_with_claims(tmp_path):
+    """A store with two hand-made claims (no model needed)."""
+    import datetime as dt
+
+    from stancemap.ingest import Record
+    from stancemap.knowledge.codebook import builtin_codebook
+    from stancemap.model import Article, Claim
+    from stancemap.store import Store
+
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    store = Store.open(db)
+    text = "The US backs a ceasefire. Israel rejects a ceasefire."
+    art = Article(id="a1", date=dt.date(2024, 1, 5), source="test", text=text)
+    store.add_articles([Record(art, None)])
+    mk = lambda actor, stance, s, e: Claim(article_id="a1", date=art.date, actor=actor, issue="ceasefire",  # noqa: E731
+                                          stance=stance, evidence=text[s:e], start=s, end=e, speaker=actor,
+                                          confidence=0.8, extractor="test", extractor_version="1")
+    cb = builtin_codebook()
+    store.save_codebook(cb)
+    store.save_extractions(cb.fingerprint, "1", [(art, [mk("USA", "support", 0, 25), mk("ISR", "oppose", 26, 53)])])
+    return db
+
+
+def test_export_csv_dna_parquet(tmp_path):
+    import csv as _csv
+
+    import pandas as pd
+
+    db = _store_with_claims(tmp_path)
+    for fmt, name in (("csv", "c.csv"), ("dna", "d.csv"), ("parquet", "p.parquet"), ("jsonl", "j.jsonl")):
+        r = runner.invoke(app, ["export", str(tmp_path / name), "--db", db, "--format", fmt])
+        assert r.exit_code == 0, r.output
+        assert "wrote 2 rows" in r.output
+    rows = list(_csv.DictReader(open(tmp_path / "d.csv", encoding="utf-8")))
+    assert [(r["organization"], r["concept"], r["agreement"], r["start"], r["stop"]) for r in rows] == [
+        ("USA", "Ceasefire in Gaza", "1", "0", "25"), ("ISR", "Ceasefire in Gaza", "0", "26", "53")]
+    df = pd.read_parquet(tmp_path / "p.parquet")
+    assert sorted(df["actor"]) == ["ISR", "USA"] and set(df["stance"]) == {"support", "oppose"}

@@ -227,8 +227,49 @@ def demo(
     out.print(comparison_table(comparison))
 
 
+def export(
+    out_path: Annotated[Path, typer.Argument(help="File to write")],
+    db: DbOption = None,
+    format: Annotated[Literal["csv", "jsonl", "parquet", "dna"], typer.Option("--format", help="dna: a DNA statement table (person, organization, concept, agreement)")] = "csv",
+    what: Annotated[Literal["claims", "articles"], typer.Option(help="Claims, or articles' metadata (parquet only)")] = "claims",
+    actor: Annotated[list[str], typer.Option("--actor", "-a")] = [],  # noqa: B006
+    issue: Annotated[list[str], typer.Option("--issue", "-i")] = [],  # noqa: B006
+    since: SinceOption = None,
+    until: UntilOption = None,
+) -> None:
+    """Export claims for pandas, R, DuckDB (CSV, JSON Lines, Parquet) or the Discourse Network Analyzer."""
+    from stancemap.store import Store
+
+    with errors():
+        store = Store.open(db)
+        if format == "parquet":
+            from stancemap.jobs.parquet import export_articles_parquet, export_claims_parquet
+
+            n = (export_articles_parquet(store, out_path) if what == "articles" else
+                 export_claims_parquet(store, out_path, actors=actor or None, issues=issue or None,
+                                       since=day(since), until=day(until)))
+        else:
+            from stancemap.report import tabular
+
+            if what == "articles":
+                raise typer.BadParameter("--what articles is exported as parquet only")
+            rows = store.claims(actors=actor or None, issues=issue or None, since=day(since), until=day(until))
+            with open(out_path, "w", encoding="utf-8", newline="") as fh:
+                if format == "dna":
+                    fp = store.latest_codebook()
+                    cb = store.codebook(fp) if fp else None
+                    labels = {i.id: i.label for i in cb.issues} if cb else {}
+                    n = tabular.write_csv(tabular.dna_rows(rows, labels), tabular.DNA_COLUMNS, fh)
+                elif format == "jsonl":
+                    n = tabular.write_jsonl(rows, tabular.CLAIM_COLUMNS, fh)
+                else:
+                    n = tabular.write_csv(rows, tabular.CLAIM_COLUMNS, fh)
+    console.print(f"wrote {n} rows to {out_path}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(demo)
+    app.command()(export)
     app.command()(ingest)
     app.command()(extract)
     app.command()(claims)
