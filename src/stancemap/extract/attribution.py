@@ -173,7 +173,7 @@ def _infinitival_aim(t: Token) -> bool:
         c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
 
 
-def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None:
+def climb(doc: Doc, anchor: int, consumed: set[int], is_actor, *, harm: bool = False) -> Holding | None:
     """Walk from the issue's anchor to the root; return who holds it, or None."""
     t = doc[anchor]
     sign, cues, explicit, depth = 1, [], False, 0
@@ -199,6 +199,8 @@ def climb(doc: Doc, anchor: int, consumed: set[int], is_actor) -> Holding | None
                 seen_position = True
             elif lexicon.norm(t.lemma_) in lexicon.SPEECH_VERBS and t.pos_ == "VERB":
                 cues.append(t.lemma_)
+                if harm:  # "saying that too many civilians had been killed": a harm reported is deplored
+                    seen_position = True
             obj = _light_verb_object(t, consumed) or _cue_subject(t, consumed)
             if obj is not None:
                 sign *= lexicon.predicate_sign(obj.lemma_)

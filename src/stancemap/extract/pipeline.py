@@ -262,7 +262,7 @@ class Extractor:
                     anchors: set[int], text_of: dict[int, str]) -> Iterator[Claim]:
         # another issue's word is a co-issue, not a cue: "a pause to fighting to get aid in"
         consumed = set(match.tokens) | anchors
-        holding = attribution.climb(doc, match.anchor, consumed, is_actor)
+        holding = attribution.climb(doc, match.anchor, consumed, is_actor, harm=match.sign < 0)
         if holding is None:
             return
         if not holding.holders:
