@@ -70,6 +70,7 @@ class Extractor:
         self.issues = IssueIndex(self.codebook, self.nlp, self._codebook_actor_tokens(), self.kb.demonyms())
         self._surface = _surface_forms({c for p in self.issues.patterns for c in {p.anchor} | p.others})
         self._cue_surface = _surface_forms(set(lexicon.cue_words())) | lexicon.INTENT_AUX | {"'ll", "aim", "aims"}
+        self._speech_surface = _surface_forms(set(lexicon.SPEECH_VERBS)) | {"said", "told", "says"}
         self._rough: dict[str, str] = {}
         self.failures: list[tuple[str, int, str]] = []
         self._known = {c for p in self.issues.patterns for c in p.concepts}
@@ -178,8 +179,10 @@ class Extractor:
 
     def _worth_parsing(self, words: list[str], names: list[Mention], start: int, remembered: bool) -> bool:
         """An issue's pattern, a stance word, and an actor named here or referred to as a subject."""
-        if not any(w in self._cue_surface for w in words):
-            return False
+        if not any(w in self._cue_surface for w in words) and not (
+                any(w in self._speech_surface for w in words)
+                and any(self._rough_concept(w) in lexicon.NEGATIVE_CONCEPTS for w in words)):
+            return False  # no stance word, nor a harm that someone reports
         if not (any(w in self._surface for w in words) or any("@" + m.actor in self._surface for m in names)):
             return False
         concepts = self._rough_concepts(words, names, start)
