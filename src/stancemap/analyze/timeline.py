@@ -1,10 +1,12 @@
 """Divergence of two actors over time, per sliding window, with change points (ruptures).
 
-Each window folds the daily cells inside it into positions and computes the divergence
-index (overall and by issue) with its bootstrap interval; ``divergence`` is ``None`` where
-the two share no issue. Change points are searched on the series of non-null windows with
-ruptures' PELT (l2 cost); for each, the issues whose divergence moved most are its drivers
-and their quotes from the first window after the change are its claims.
+Each window folds the cells inside it (daily cells, or the day counts summed per span of days
+that the store computes in SQL, see :mod:`stancemap.analyze.window_cells`) into positions and
+computes the divergence index (overall and by issue) with its bootstrap interval;
+``divergence`` is ``None`` where the two share no issue. Change points are searched on the
+series of non-null windows with ruptures' PELT (l2 cost); for each, the issues whose
+divergence moved most are its drivers and their quotes from the first window after the
+change are its claims.
 """
 
 from __future__ import annotations
@@ -152,18 +154,37 @@ def attach_claims(tl: Timeline, evidence: Sequence[Evidence], *, per_issue: int 
     return tl.model_copy(update={"change_points": points})
 
 
+def spans_of(window: Span | str | int, step: Span | str | int | None) -> tuple[Span, Span]:
+    """The window's length and the step between windows (the length when no step is given)."""
+    length = parse_span(window) if isinstance(window, str | int) else window
+    stride = (parse_span(step) if isinstance(step, str | int) else step) or length
+    return length, stride
+
+
 def timeline(data: Basis | Sequence, a: str, b: str, *, window: Span | str = "month", step: Span | str | None = None,
              since: dt.date | None = None, until: dt.date | None = None, penalty: float | None = None,
              resamples: int = 500, seed: int = 0) -> Timeline:
     """Divergence of ``a`` and ``b`` per window, and its change points. ``data``: day-bucketed Basis or claims."""
-    length = parse_span(window) if isinstance(window, str | int) else window
-    stride = (parse_span(step) if isinstance(step, str | int) else step) or length
+    length, stride = spans_of(window, step)
     basis = as_basis(data, since=since, until=until, actors=[a, b], bucket=lambda d: d, per_cell=10**6)
-    cells = sorted((c for c in basis.cells if c.actor in (a, b)), key=_cell_date)
-    dates = [c.bucket for c in cells]
-    ws: list[Window] = []
-    if dates:
-        first, last = since or dates[0], until or dates[-1]
-        ws = [_window(cells, dates, s, e, a, b, resamples, seed) for s, e in windows(first, last, length=length, step=stride)]
-    tl = Timeline(a=a, b=b, window=str(length), step=str(stride), windows=ws, change_points=_change_points(ws, penalty))
+    cells = [c for c in basis.cells if c.actor in (a, b)]
+    dates = sorted(_cell_date(c) for c in cells)
+    wins = list(windows(since or dates[0], until or dates[-1], length=length, step=stride)) if dates else []
+    tl = timeline_of_cells(cells, wins, a, b, window=length, step=stride, penalty=penalty, resamples=resamples,
+                           seed=seed)
     return attach_claims(tl, basis.evidence)
+
+
+def timeline_of_cells(cells: Sequence[Cell], wins: Sequence[tuple[dt.date, dt.date]], a: str, b: str, *,
+                      window: Span, step: Span, penalty: float | None = None, resamples: int = 500,
+                      seed: int = 0) -> Timeline:
+    """The timeline over the windows ``wins`` of cells bucketed by day, or by span of days.
+
+    A span cell (:class:`~stancemap.analyze.window_cells.SpanCell`) must lie wholly inside
+    or wholly outside each window: the spans of ``span_bounds(wins)`` do. Its ``bucket`` (the
+    span's first day) places it. No quotes are attached (see :func:`attach_claims`).
+    """
+    cells = sorted((c for c in cells if c.actor in (a, b)), key=_cell_date)
+    dates = [c.bucket for c in cells]
+    ws = [_window(cells, dates, s, e, a, b, resamples, seed) for s, e in wins]
+    return Timeline(a=a, b=b, window=str(window), step=str(step), windows=ws, change_points=_change_points(ws, penalty))
