@@ -80,6 +80,9 @@ def holder_candidates(t: Token, is_actor) -> list[Token]:
             found.append(c)
             if not is_actor(c.i):  # "a resolution backed by the US demanded ...": its backers
                 found.extend(_backers(c))
+                # "The United Nations and aid groups urged": coordination read as a modifier
+                found.extend(m for m in c.children if m.dep_ in ("nmod", "compound") and is_actor(m.i)
+                             and any(x.dep_ == "cc" for x in m.children))
         elif c.dep_ == "agent":
             found.extend(g for g in c.children if g.dep_ == "pobj")
         elif c.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN"):

@@ -173,15 +173,21 @@ class MentionFinder:
             j = end
             while j < len(d) and j - end < 2 and d[j].lower_ in ("senior", "top", "military", "foreign", "defence", "defense"):
                 j += 1
+            through_head = False
             if j < len(d) and d[j].lower_ in self.agents:
                 end = j + 1
             elif end == s.end:
                 end = _agent_head_end(d, s, self.agents)
+                through_head = end != s.end
             text = d[s.start:end].text
             actor, person = self.resolve(text, on, context if person_like(text) else None)
-            if actor and person and end - s.start == 1 and _longer_name(d, s.start):
+            if actor is None and through_head:
+                # "the UN child rights committee": the body speaks for the name that heads it
+                actor, person = self.resolve(s.text, on)
+            longer = _longer_name(d, s.start) if actor and person and end - s.start == 1 else None
+            if longer is not None:
                 # "Pope Francis" is not whoever else is called Francis: the whole name must resolve
-                full = d[_longer_name(d, s.start):end].text
+                full = d[longer:end].text
                 actor, person = self.resolve(full, on, context)
             if actor is None and end != s.end:
                 actor, person = self.resolve(s.text, on)
@@ -235,9 +241,14 @@ def person_like(text: str) -> bool:
 
 
 def _is_modifier(doc: Doc, start: int, end: int) -> bool:
-    """True when the phrase modifies a following noun ("Israeli hostages", "US-brokered")."""
+    """True when the phrase modifies a following noun ("Israeli hostages", "US-brokered").
+
+    Not when a conjunction stands between ("the United Nations and aid groups": a parse that
+    makes the name a modifier across "and" is coordination misread)."""
     last = doc[end - 1]
-    return last.dep_ in ("amod", "compound", "nmod") and last.head.i >= end and last.head.pos_ in ("NOUN", "PROPN")
+    if not (last.dep_ in ("amod", "compound", "nmod") and last.head.i >= end and last.head.pos_ in ("NOUN", "PROPN")):
+        return False
+    return not any(t.dep_ == "cc" or t.lower_ in ("and", "or") for t in doc[end:last.head.i])
 
 
 def _possessive(doc: Doc, end: int) -> bool:
