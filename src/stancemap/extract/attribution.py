@@ -83,6 +83,11 @@ def holder_candidates(t: Token, is_actor) -> list[Token]:
                 # "The United Nations and aid groups urged": coordination read as a modifier
                 found.extend(m for m in c.children if m.dep_ in ("nmod", "compound") and is_actor(m.i)
                              and any(x.dep_ == "cc" for x in m.children))
+                # "The head of the agency, Philippe Lazzarini, told ...": the appositive names the holder
+                found.extend(m for m in c.children if m.dep_ == "appos" and is_actor(m.i))
+                if lexicon.norm(c.lemma_) in HEAD_NOUNS:  # "the head of the UN agency"
+                    found.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                                 for g in p.children if g.dep_ == "pobj" and is_actor(g.i))
         elif c.dep_ == "agent":
             found.extend(g for g in c.children if g.dep_ == "pobj")
         elif c.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN"):
@@ -100,6 +105,7 @@ def holder_candidates(t: Token, is_actor) -> list[Token]:
     return found
 
 
+HEAD_NOUNS = frozenset("head chief leader director spokesman spokeswoman spokesperson minister official envoy".split())
 BACKING = frozenset("back broker mediate sponsor support conduct draft propose table host".split())
 
 
@@ -113,8 +119,11 @@ def _backers(noun: Token) -> list[Token]:
 
 
 def _deontic(t: Token) -> bool:
-    """"X must agree", "X should stop": a demand on X by whoever says it, not X's position."""
-    return any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in t.children)
+    """"X must agree", "X should stop", "there had to be": a demand by whoever says it."""
+    if any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in t.children):
+        return True
+    return t.lemma_ == "have" and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in t.children)
 
 
 def cue_sign(t: Token) -> int:

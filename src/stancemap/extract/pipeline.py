@@ -179,7 +179,7 @@ class Extractor:
 
     def _worth_parsing(self, words: list[str], names: list[Mention], start: int, remembered: bool) -> bool:
         """An issue's pattern, a stance word, and an actor named here or referred to as a subject."""
-        if not any(w in self._cue_surface for w in words) and not (
+        if not any(w in self._cue_surface for w in words) and not _have_to(words) and not (
                 any(w in self._speech_surface for w in words)
                 and any(self._rough_concept(w) in lexicon.NEGATIVE_CONCEPTS for w in words)):
             return False  # no stance word, nor a harm that someone reports
@@ -397,6 +397,11 @@ def _deal_anaphora(doc: Doc, matches: list[IssueMatch], deal: tuple[str, ...]) -
                 p = Pattern(issue, t.lemma_.lower(), frozenset(), frozenset(), 1, "anaphora")
                 out.append(IssueMatch(issue, (t.i,), t.i, 1, p))
     return out
+
+
+def _have_to(words: list[str]) -> bool:
+    """"there had to be a ceasefire": have to, a demand."""
+    return any(w in ("have", "has", "had") and nxt == "to" for w, nxt in zip(words, words[1:]))
 
 
 def _coarguments(t, names: list[Mention]) -> set[str]:
