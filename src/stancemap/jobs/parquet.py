@@ -17,6 +17,7 @@ from sqlalchemy import and_, select
 
 from stancemap.errors import StoreError
 from stancemap.store import Store
+from stancemap.store.db import claim_filters
 from stancemap.store.schema import articles, claims
 
 CLAIM_SCHEMA = pa.schema([
@@ -70,19 +71,8 @@ def export_claims_parquet(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the matching claims (all columns of the ``claims`` table) to ``path``. Returns rows."""
-    conds = []
-    if codebook:
-        conds.append(claims.c.codebook == codebook)
-    if actors:
-        conds.append(claims.c.actor.in_(list(actors)))
-    if issues:
-        conds.append(claims.c.issue.in_(list(issues)))
-    if since:
-        conds.append(claims.c.date >= since)
-    if until:
-        conds.append(claims.c.date <= until)
-    if not include_rejected:
-        conds.append(claims.c.status != "rejected")
+    conds = claim_filters(codebook=codebook, actors=actors, issues=issues, since=since, until=until,
+                          include_rejected=include_rejected)
     query = select(*[claims.c[name] for name in CLAIM_SCHEMA.names])
     if conds:
         query = query.where(and_(*conds))

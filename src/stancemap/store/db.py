@@ -266,21 +266,8 @@ class Store:
     ) -> list[dict]:
         """Stored claims as dicts (the columns of ``claims``), oldest first."""
         q = select(claims)
-        conds = []
-        if codebook:
-            conds.append(claims.c.codebook == codebook)
-        if actors:
-            conds.append(claims.c.actor.in_(list(actors)))
-        if issues:
-            conds.append(claims.c.issue.in_(list(issues)))
-        if since:
-            conds.append(claims.c.date >= since)
-        if until:
-            conds.append(claims.c.date <= until)
-        if not include_rejected:
-            conds.append(claims.c.status != "rejected")
-        if mapped_only:
-            conds.append(claims.c.issue.is_not(None))
+        conds = claim_filters(codebook=codebook, actors=actors, issues=issues, since=since, until=until,
+                              include_rejected=include_rejected, mapped_only=mapped_only)
         if conds:
             q = q.where(and_(*conds))
         q = q.order_by(claims.c.date, claims.c.article_id, claims.c.ev_start, claims.c.id)
@@ -313,6 +300,35 @@ class Store:
             res = conn.execute(update(claims).where(claims.c.id == claim_id).values(**values))
             counts.refresh_counts(conn, before + counts.touched_keys(conn, claims.c.id == claim_id))
         return res.rowcount > 0
+
+
+def claim_filters(
+    *,
+    codebook: str | None = None,
+    actors: Sequence[str] | None = None,
+    issues: Sequence[str] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    include_rejected: bool = False,
+    mapped_only: bool = False,
+) -> list:
+    """The WHERE conditions every claim query shares (rejected claims leave by default)."""
+    conds = []
+    if codebook:
+        conds.append(claims.c.codebook == codebook)
+    if actors:
+        conds.append(claims.c.actor.in_(list(actors)))
+    if issues:
+        conds.append(claims.c.issue.in_(list(issues)))
+    if since:
+        conds.append(claims.c.date >= since)
+    if until:
+        conds.append(claims.c.date <= until)
+    if not include_rejected:
+        conds.append(claims.c.status != "rejected")
+    if mapped_only:
+        conds.append(claims.c.issue.is_not(None))
+    return conds
 
 
 def _article(row) -> Article:
