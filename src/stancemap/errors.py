@@ -46,3 +46,7 @@ class StoreError(StancemapError):
 
 class UnknownActor(StancemapError):
     """An actor named in a query is not known."""
+
+
+class DaskError(StancemapError):
+    """The Dask scheduler cannot be reached, or partitions kept failing."""

@@ -23,7 +23,7 @@ from concurrent.futures import CancelledError
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from stancemap.errors import StancemapError
+from stancemap.errors import DaskError
 from stancemap.jobs.extraction import ExtractionReport
 from stancemap.model import Article, Claim
 from stancemap.store import Store
@@ -41,9 +41,6 @@ MAX_ROUNDS = 3
 _CACHE: dict[str, object] = {}
 _CACHE_LOCK = threading.Lock()
 
-
-class DaskError(StancemapError):
-    """The Dask scheduler cannot be reached, or partitions kept failing."""
 
 
 # ------------------------------------------------------------------ worker side
