@@ -45,6 +45,7 @@ def codebook_from_dict(data: object, where: str = "<codebook>") -> Codebook:
                         id=str(item.get("id", "")), name=str(item.get("name") or item.get("id", "")),
                         description=str(item.get("description") or ""), kind=item.get("kind", "other"),
                         aliases=tuple(_as_list(item.get("aliases"), at, "aliases")),
+                        exclude=tuple(_as_list(item.get("exclude"), at, "exclude")),
                         part_of=item.get("part_of"),
                     ))
                 else:

@@ -40,6 +40,22 @@ class Resolution(BaseModel):
     reason: str = ""
 
 
+def _narrowed(res: Resolution, mention: str, codebook: Codebook) -> Resolution:
+    """A codebook may narrow an actor: ``exclude: [IDF, Knesset]`` on ISR keeps those out."""
+    actor = codebook.actor(res.actor) if res.actor else None
+    if not actor or not actor.exclude:
+        return res
+    said = {norm(mention).removeprefix("the ")}
+    via = res.via or {}
+    while isinstance(via, dict):
+        said |= {norm(str(via[k])).removeprefix("the ") for k in ("alias", "entry") if via.get(k)}
+        via = via.get("from")
+    hit = next((x for x in actor.exclude if norm(x).removeprefix("the ") in said), None)
+    if hit is None:
+        return res
+    return Resolution(actor=None, via=res.via, reason=f"excluded by codebook {codebook.name}: {actor.id} leaves out {hit!r}")
+
+
 class _CodebookMap:
     """KB ids -> codebook ids (by id, by name, by the codebook's own aliases)."""
 
@@ -179,7 +195,8 @@ class KnowledgeBase:
         found: Found = self._cached(mention, on, context)
         if codebook is None or found.actor is None:
             return Resolution(actor=found.actor, via=found.via, reason=found.reason)
-        return self._in_codebook(found, cb, codebook.name)
+        res = self._in_codebook(found, cb, codebook.name)
+        return _narrowed(res, mention, codebook)
 
     def _codebook(self, codebook: Codebook) -> _CodebookMap:
         cached = self._codebooks.get(id(codebook))

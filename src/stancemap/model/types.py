@@ -108,6 +108,7 @@ class Actor(_Frozen):
     aliases: tuple[str, ...] = ()
     roles: tuple[Role, ...] = ()
     part_of: str | None = None
+    exclude: tuple[str, ...] = ()  # in a codebook: names or KB entries that do not count ("IDF")
 
     def roles_on(self, on: dt.date | None) -> list[Role]:
         return [r for r in self.roles if r.active(on)]
