@@ -138,3 +138,21 @@ def test_unmapped_stances_keep_their_object(extractor):
     unmapped = [(c.actor, c.stance.value, c.object) for c in claims if c.issue is None]
     assert mapped == {("EGY", "ceasefire", "support")}
     assert unmapped == [("EGY", "oppose", "a plan to build a wall on its border")]
+
+
+def test_a_failing_sentence_is_reported_not_fatal(monkeypatch):
+    """A bug that trips on one sentence loses that sentence, is recorded, and the batch goes on."""
+    ex = Extractor(builtin_codebook())
+    real = Extractor._sentence_claims
+
+    def flaky(self, article, cand, doc):
+        if "Egypt" in cand.text:
+            raise ValueError("boom")
+        return real(self, article, cand, doc)
+
+    monkeypatch.setattr(Extractor, "_sentence_claims", flaky)
+    arts = [Article(id="a", date=DATE, text="Egypt called for a ceasefire."),
+            Article(id="b", date=DATE, text="Qatar called for a ceasefire.")]
+    out = {a.id: {(c.actor, c.issue) for c in cs} for a, cs in ex.pipe(arts)}
+    assert out == {"a": set(), "b": {("QAT", "ceasefire")}}
+    assert ex.failures == [("a", 0, "ValueError: boom")]
