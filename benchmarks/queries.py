@@ -145,7 +145,7 @@ def fresh_store(kind: str) -> Store:
 def _composed():
     """Store -> Basis from the aggregation queries, for when stancemap.report.data is absent."""
     from stancemap.analyze import Basis
-    from stancemap.store import queries as q
+    from stancemap.report import queries as q
 
     def basis(store, *, actors=None, bucket=None, per_cell=3):
         fp = store.latest_codebook()
@@ -173,7 +173,7 @@ def commands():
         return "stancemap.report.data.*_from_store (what the CLI commands call)", out
     analyze = importlib.import_module("stancemap.analyze")
     basis = _composed()
-    return "stancemap.store.queries + stancemap.analyze, composed here", [
+    return "stancemap.report.queries + stancemap.analyze, composed here", [
         ("compare USA ISR", lambda s: analyze.compare(basis(s, actors=["USA", "ISR"]), "USA", "ISR")),
         ("matrix (all actors x issues)", lambda s: analyze.matrix(basis(s, per_cell=0))),
         ("timeline USA ISR (month)", lambda s: analyze.timeline(basis(s, actors=["USA", "ISR"], bucket="day"),

@@ -35,7 +35,7 @@ from stancemap.knowledge.codebook import builtin_codebook
 from stancemap.model import Article, Claim
 from stancemap.report.data import compare_from_store, matrix_from_store, timeline_from_store
 from stancemap.store import Store
-from stancemap.store import queries as q
+from stancemap.report import queries as q
 from stancemap.store.counts import rebuild_claim_counts, story_hash
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -22,7 +22,7 @@ from stancemap.analyze.cells import _norm_quote, count_cells
 from stancemap.jobs import extract_store
 from stancemap.model import Article, Claim
 from stancemap.store import Store
-from stancemap.store import queries as q
+from stancemap.report import queries as q
 from stancemap.store.counts import Touched, normalise, rebuild_claim_counts, refresh_counts, story_hash
 from stancemap.store.schema import articles as articles_t
 from stancemap.store.schema import claim_counts, claims

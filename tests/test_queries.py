@@ -13,7 +13,7 @@ from stancemap.errors import UnknownActor
 from stancemap.model import Actor, Article, Claim, Codebook, Issue
 from stancemap.report.data import compare_from_store
 from stancemap.store import Store
-from stancemap.store import queries as q
+from stancemap.report import queries as q
 
 BOOK = Codebook(name="t", actors=(Actor(id="USA", name="United States"), Actor(id="ISR", name="Israel")),
                 issues=(Issue(id="x", label="Issue X"), Issue(id="y", label="Issue Y")))

@@ -24,7 +24,7 @@ from stancemap.analyze.windows import Span, windows
 from stancemap.model import Actor, Article, Claim, Codebook, Issue
 from stancemap.report.data import timeline_by_day, timeline_from_store
 from stancemap.store import Store
-from stancemap.store import queries as q
+from stancemap.report import queries as q
 
 BOOK = Codebook(name="speed", actors=tuple(Actor(id=a, name=a) for a in ("USA", "ISR", "EGY")),
                 issues=tuple(Issue(id=i, label=i.title()) for i in ("truce", "aid", "hostages", "rafah", "border")))

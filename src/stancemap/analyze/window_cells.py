@@ -15,7 +15,7 @@ its spans of sums over their days. A :class:`SpanCell` holds those sums for one
 
 Folded by :func:`~stancemap.analyze.positions.positions_from_cells`, the span cells of a window
 give the positions its day cells give (up to the order of floating-point additions). The
-store computes them in SQL (:func:`stancemap.store.queries.span_counts`); :func:`span_cells`
+store computes them in SQL (:func:`stancemap.report.queries.span_counts`); :func:`span_cells`
 computes them from day cells, for tests and for data already in memory.
 """
 

@@ -1,7 +1,7 @@
 """Glue between the store and the pure analyses: count in SQL, then analyse the counts.
 
 The faces (CLI, web) call these functions; each reads what it needs with the aggregation
-queries of :mod:`stancemap.store.queries` and hands a :class:`~stancemap.analyze.cells.Basis`
+queries of :mod:`stancemap.report.queries` and hands a :class:`~stancemap.analyze.cells.Basis`
 to a pure function of :mod:`stancemap.analyze`.
 """
 
@@ -25,7 +25,7 @@ from stancemap.analyze.windows import windows
 from stancemap.errors import StoreError, UnknownActor
 from stancemap.model import Codebook
 from stancemap.report.brief import Brief, build_brief
-from stancemap.store import queries as q
+from stancemap.report import queries as q
 from stancemap.store.db import Store
 
 

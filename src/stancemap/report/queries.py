@@ -1,5 +1,8 @@
 """Aggregation queries for the analyses: counting in SQL, so that answers stay fast at scale.
 
+They live in ``report`` because they join the two layers below it: they read the ``store``
+and hand the pure ``analyze`` functions their input types (cells, evidence).
+
 Every function takes a :class:`~stancemap.store.db.Store` and the same filters (codebook,
 actors, issues, since, until). Rejected claims and claims whose object maps to no issue are
 left out, as in every analysis. Counts come from the day counts (``claim_counts``, kept
