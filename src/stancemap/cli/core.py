@@ -73,7 +73,7 @@ def extract(
     articles: Annotated[list[Path] | None, typer.Argument(help="Articles to extract without a database (.jsonl, .txt...)")] = None,
     db: DbOption = None,
     codebook: CodebookOption = None,
-    format: Annotated[Literal["jsonl", "summary"], typer.Option("--format", help="With ARTICLES: jsonl writes one claim a line to stdout")] = "jsonl",
+    format: Annotated[Literal["jsonl"], typer.Option("--format", help="With ARTICLES: one claim a line on stdout (article_id, actor, issue, stance, evidence, speaker, confidence)")] = "jsonl",
     engine: Annotated[Literal["local", "dask"], typer.Option(help="local: this process; dask: a Dask cluster")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786)")] = None,
     workers: Annotated[int | None, typer.Option(help="Dask: start a LocalCluster with N workers")] = None,
