@@ -10,7 +10,7 @@ import pytest
 
 from stancemap.knowledge.kb import KnowledgeBase
 from stancemap.knowledge.phoenix import parse_code, parse_date, read_actors, read_agents, write_actors
-from stancemap.model.types import Actor, Role
+from stancemap.model.types import Role
 
 PHOENIX = Path(__file__).resolve().parents[1] / ".." / "shared" / "knowledge" / "phoenix"
 

@@ -9,9 +9,9 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 
-from conftest import claim_keys, make_articles, records
+from conftest import claim_keys, records
 from stancemap.errors import StoreError
 from stancemap.ingest import read_path
 from stancemap.jobs import extract_store

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -20,8 +19,9 @@ from spacy.tokens import Doc
 
 from stancemap.extract import attribution, lexicon
 from stancemap.extract.issues import IssueIndex, IssueMatch
-from stancemap.extract.mentions import BOTH, COLLECTIVE, DESCRIPTIONS, PAIR_NOUNS, PERSONAL, Memory, Mention, MentionFinder
+from stancemap.extract.mentions import BOTH, COLLECTIVE, DESCRIPTIONS, PERSONAL, Memory, Mention, MentionFinder
 from stancemap.extract.models import load_parser
+from stancemap.extract.references import resolve_references
 from stancemap.model import Article, Claim, Codebook, Stance
 
 EXTRACTOR_NAME = "stancemap.rules"
@@ -214,7 +214,7 @@ class Extractor:
     # ------------------------------------------------------------- sentences
     def _sentence_claims(self, article: Article, cand: Candidate, doc: Doc) -> Iterator[Claim]:
         names = self.mentions.names(doc, article.date, context=cand.text)
-        refs = self._references(doc, names, cand.memory)
+        refs = resolve_references(doc, names, cand.memory, self.mentions)
         actor_of: dict[int, list[str]] = {}
         text_of = {m.end - 1: m.text for m in names + refs}
         for m in names + refs:
@@ -314,17 +314,6 @@ class Extractor:
                     out.append(IssueMatch(issue, tuple(range(m.start, m.end)), m.end - 1, 1, p))
         return out
 
-    @staticmethod
-    def _speaker_of_quote(doc: Doc, names: list[Mention]) -> str | None:
-        """"We ..." in a quote is whoever says it: the named subject of the sentence's verb of saying."""
-        by_token = {i: m for m in names if m.kind == "name" for i in range(m.start, m.end)}
-        for t in doc:
-            if t.pos_ == "VERB" and lexicon.norm(t.lemma_) in lexicon.SPEECH_VERBS:
-                for c in t.children:
-                    if c.dep_ == "nsubj" and c.i in by_token:
-                        return by_token[c.i].actor
-        return None
-
     def _rough_concept(self, word: str) -> str:
         """A word's concept without a parse (lower-cased form, regular inflections stripped)."""
         c = self._rough.get(word)
@@ -334,51 +323,6 @@ class Extractor:
                 c = next((stem for stem in lexicon.stems(word) if stem in self._known), c)
             self._rough[word] = c
         return c
-
-    def _references(self, doc: Doc, names: list[Mention], memory: Memory) -> list[Mention]:
-        """Pronouns, "the emirate", "both countries": resolved to actors already mentioned."""
-        out = []
-        for t in doc:
-            low = t.lower_
-            before = [m for m in names if m.end <= t.i]
-            actor = None
-            if t.pos_ == "PRON" and t.dep_ in ("nsubj", "nsubjpass", "poss", "pobj"):
-                if low in PERSONAL:
-                    people = [m.actor for m in before if m.person]
-                    actor = people[-1] if people else (memory.people[-1] if memory.people else None)
-                elif low in COLLECTIVE and low != "it" or (low == "it" and t.dep_ != "nsubj" or low == "it"):
-                    if low == "it" and (t.dep_ != "nsubj" or _expletive(t)):
-                        continue  # "it would be a mistake to ...", "made it clear": no referent
-                    named = [m for m in before if m.kind == "name"]
-                    subjects = [m for m in named if doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")]
-                    possessors = [m for m in named if doc[m.end - 1].dep_ == "poss"]
-                    # "rejected the UN's warnings and its calls": a possessive echoes a possessor
-                    pick = (possessors if t.dep_ == "poss" and possessors else None) or subjects or named
-                    actor = pick[-1].actor if pick else (memory.subjects[-1] if memory.subjects else None)
-                    if pick and low in ("they", "them", "their"):
-                        # "Germany, France and Britain ... their support": all the conjoined
-                        heads = {c.i for c in doc[pick[-1].end - 1].conjuncts}
-                        for m in named:
-                            if m.end - 1 in heads and m.actor != actor:
-                                out.append(Mention(t.i, t.i + 1, m.actor, m.text, "pronoun"))
-            elif low in ("we", "our", "us") and t.dep_ in ("nsubj", "nsubjpass", "poss"):
-                actor = self._speaker_of_quote(doc, names)
-            elif low in DESCRIPTIONS and t.i > 0 and doc[t.i - 1].lower_ == "the" and t.pos_ == "NOUN":
-                kinds = [m.actor for m in before if self.mentions.kind(m.actor) == DESCRIPTIONS[low]]
-                allowed = self.mentions.states_with_office(low)
-                if allowed:
-                    kinds = [a for a in kinds if a in allowed]
-                actor = kinds[-1] if kinds else memory.last_of_kind(DESCRIPTIONS[low], allowed)
-            elif low in PAIR_NOUNS and t.i > 0 and doc[t.i - 1].lower_ in BOTH:
-                for a in memory.last_two(kind="state") or memory.last_two():
-                    out.append(Mention(t.i, t.i + 1, a, t.text, "collective"))
-                continue
-            if actor and actor in _coarguments(t, names):
-                continue  # "They urged Israel ...": a pronoun is not an argument of its own verb
-            if actor:
-                said = next((m.text for m in reversed(before) if m.actor == actor), memory.surface.get(actor, t.text))
-                out.append(Mention(t.i, t.i + 1, actor, said, "pronoun"))
-        return out
 
 
 DEAL_NOUNS = frozenset("deal agreement accord proposal".split())
@@ -402,23 +346,6 @@ def _deal_anaphora(doc: Doc, matches: list[IssueMatch], deal: tuple[str, ...]) -
 def _have_to(words: list[str]) -> bool:
     """"there had to be a ceasefire": have to, a demand."""
     return any(w in ("have", "has", "had") and nxt == "to" for w, nxt in zip(words, words[1:]))
-
-
-def _coarguments(t, names: list[Mention]) -> set[str]:
-    """Actors named as other arguments of the pronoun's own verb (binding: "they" is not them)."""
-    verb = t.head
-    args = {c.i for c in verb.children if c.dep_ in ("dobj", "iobj", "dative", "attr") and c.i != t.i}
-    args |= {c.i for a in list(args) for c in verb.doc[a].conjuncts}
-    return {m.actor for m in names if m.end - 1 in args}
-
-
-def _expletive(t) -> bool:
-    """"It would be a mistake for X to ...", "it is crucial to ...": an "it" that stands for a clause."""
-    head = t.head
-    if head.lemma_ != "be" and head.pos_ != "ADJ":
-        return False
-    return any(c.dep_ in ("ccomp", "xcomp", "csubj", "advcl") and c.i > t.i for c in head.subtree
-               if c.head.i == head.i or c.head.head.i == head.i)
 
 
 def _copy(m: Memory) -> Memory:
