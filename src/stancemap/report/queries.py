@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from stancemap.analyze.cells import Cell, Evidence, top_quotes
 from stancemap.analyze.window_cells import SpanCell
-from stancemap.store.db import Store
+from stancemap.store.db import Store, claim_filters
 from stancemap.store.schema import claim_counts, claims
 
 Bucket = Literal[None, "day", "week", "month"]
@@ -48,18 +48,8 @@ _c = claims.c
 
 def _filters(*, codebook: str | None, actors: Sequence[str] | None, issues: Sequence[str] | None,
              since: dt.date | None, until: dt.date | None) -> list:
-    conds = [_c.status != "rejected", _c.issue.is_not(None)]
-    if codebook:
-        conds.append(_c.codebook == codebook)
-    if actors:
-        conds.append(_c.actor.in_(list(actors)))
-    if issues:
-        conds.append(_c.issue.in_(list(issues)))
-    if since:
-        conds.append(_c.date >= since)
-    if until:
-        conds.append(_c.date <= until)
-    return conds
+    return claim_filters(codebook=codebook, actors=actors, issues=issues, since=since, until=until,
+                         mapped_only=True)
 
 
 def bucket_expr(store: Store, bucket: Bucket):
