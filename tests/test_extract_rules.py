@@ -156,3 +156,20 @@ def test_a_failing_sentence_is_reported_not_fatal(monkeypatch):
     out = {a.id: {(c.actor, c.issue) for c in cs} for a, cs in ex.pipe(arts)}
     assert out == {"a": set(), "b": {("QAT", "ceasefire")}}
     assert ex.failures == [("a", 0, "ValueError: boom")]
+
+
+def test_extractor_takes_a_model_and_pickles_without_it():
+    """A model passed in is used; a pickled extractor carries the codebook, not the model."""
+    import pickle
+
+    from stancemap.extract.models import load_parser
+
+    nlp = load_parser()
+    ex = Extractor(builtin_codebook(), nlp=nlp)
+    art = Article(id="t", date=DATE, text="Qatar called for a ceasefire.")
+    assert {(c.actor, c.issue) for c in ex.extract(art)} == {("QAT", "ceasefire")}
+    assert ex.nlp is nlp
+    blob = pickle.dumps(ex)
+    assert len(blob) < 50_000
+    again = pickle.loads(blob)
+    assert {(c.actor, c.issue) for c in again.extract(art)} == {("QAT", "ceasefire")}

@@ -48,9 +48,12 @@ class Extractor:
     name = EXTRACTOR_NAME
     version = EXTRACTOR_VERSION
 
-    def __init__(self, codebook: Codebook, kb=None):
+    def __init__(self, codebook: Codebook, kb=None, nlp=None):
+        """``kb`` defaults to the built-in knowledge base and ``nlp`` to en_core_web_sm (tagger,
+        parser, lemmatizer), loaded on first use; pass your own to share or replace them."""
         self.codebook = codebook
         self._kb = kb
+        self._nlp = nlp
         self._built = False
 
     def __reduce__(self):
@@ -63,7 +66,7 @@ class Extractor:
         from stancemap.knowledge.kb import KnowledgeBase
 
         self.kb = self._kb or KnowledgeBase.builtin()
-        self.nlp = load_parser()
+        self.nlp = self._nlp or load_parser()
         self.sentencizer = Sentencizer()
         self.mentions = MentionFinder(self.kb, self.codebook, self.nlp.vocab)
         self.mentions.add_patterns(self.nlp.make_doc)
