@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -27,11 +26,9 @@ def actor(kb, mention, on=None, **kw) -> str | None:
     return kb.resolve(mention, D(on) if on else None, **kw).actor
 
 
-def test_builtin_is_cached_consistent_and_fast():
-    KnowledgeBase.builtin()
-    t = time.process_time()  # CPU time: not inflated by other jobs on the machine
+def test_builtin_is_cached_and_consistent():
+    # load time is a benchmark figure (benchmarks/README.md), not a test assertion
     kb = KnowledgeBase(load_files([DATA_DIR / n for n in BUILTIN_FILES]))  # parse and index afresh
-    assert time.process_time() - t < 0.5  # about 0.2 s
     assert KnowledgeBase.builtin() is KnowledgeBase.builtin()
     assert kb.check() == []
     states = [a for a in kb.actors() if a.kind == "state"]
