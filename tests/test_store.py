@@ -116,6 +116,24 @@ def test_review_statuses(store, articles):
     assert (every["USA"]["status"], every["USA"]["note"]) == ("rejected", "wrong speaker")
 
 
+def test_review_history_keeps_every_decision(store, articles):
+    a = articles[1]
+    store.add_articles(records([a]))
+    store.save_extractions("cb", "1", [(a, [_claim(a, 0, 10)])])
+    cid = store.claims()[0]["id"]
+    issue0 = store.claims()[0]["issue"]
+    assert store.set_status(cid, "edited", reviewer="ana", stance="oppose", note="misread negation")
+    assert store.set_status(cid, "rejected", reviewer="ben")
+    hist = store.review_history(cid)
+    assert [(h["reviewer"], h["prev_status"], h["status"]) for h in hist] == [
+        ("ana", "machine", "edited"), ("ben", "edited", "rejected")]
+    assert (hist[0]["prev_stance"], hist[0]["stance"], hist[0]["issue"]) == ("support", "oppose", issue0)
+    assert hist[0]["note"] == "misread negation"
+    row = store.claims(include_rejected=True)[0]
+    assert (row["status"], row["reviewer"]) == ("rejected", "ben") and row["reviewed_at"] is not None
+    assert store.review_history(10**9) == []
+
+
 def test_unmapped_claims_are_kept_but_hidden_by_default(store, articles):
     a = articles[2]
     store.add_articles(records([a]))

@@ -34,13 +34,16 @@ def decide(
     issue: Annotated[str | None, typer.Option(help="With edit: the right issue")] = None,
     stance: Annotated[str | None, typer.Option(help="With edit: support or oppose")] = None,
     note: Annotated[str, typer.Option(help="Why")] = "",
+    reviewer: Annotated[str | None, typer.Option(help="Who decides (default: $USER)")] = None,
 ) -> None:
-    """Accept, reject or edit one claim. Rejected claims leave every analysis."""
+    """Accept, reject or edit one claim. Rejected claims leave every analysis; every decision is kept."""
+    import getpass
     from stancemap.store import Store
 
     status = {"accept": "accepted", "reject": "rejected", "edit": "edited"}[action]
     with errors():
-        ok = Store.open(db).set_status(claim_id, status, note=note, actor=actor, issue=issue, stance=stance)
+        ok = Store.open(db).set_status(claim_id, status, note=note, reviewer=reviewer or getpass.getuser(),
+                                       actor=actor, issue=issue, stance=stance)
     if not ok:
         console.print(f"[red]error:[/] no claim with id {claim_id}")
         raise typer.Exit(1)

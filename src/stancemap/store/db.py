@@ -22,10 +22,12 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from stancemap.errors import InputError, StoreError
 from stancemap.model import Article, Claim, Codebook, Stance
 from stancemap.store import counts
-from stancemap.store.schema import articles, claims, codebooks, extractions
+from stancemap.store.schema import articles, claim_reviews, claims, codebooks, extractions
 
 DEFAULT_URL = "sqlite:///stancemap.db"
-STATUSES = ("machine", "accepted", "rejected", "edited")
+STATUSES = ("machine", "accepted", "rejected", "edited", "human")
+"""``machine``: as extracted; ``accepted``/``rejected``/``edited``: reviewed; ``human``: coded by a
+person (imported), never replaced by extraction."""
 
 
 def resolve_url(url: str | None) -> str:
@@ -287,19 +289,41 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(q).mappings()]
 
-    def set_status(self, claim_id: int, status: str, *, note: str = "", **changes) -> bool:
-        """Review a claim: accept, reject, or edit (``actor``/``issue``/``stance`` changes)."""
+    def set_status(self, claim_id: int, status: str, *, note: str = "", reviewer: str = "",
+                   at: dt.datetime | None = None, **changes) -> bool:
+        """Review a claim: accept, reject, or edit (``actor``/``issue``/``stance`` changes).
+
+        The claim keeps the latest decision (``status``, ``reviewer``, ``reviewed_at``); every
+        decision is also appended to ``claim_reviews`` with the values before and after it.
+        """
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-        values = {"status": status, "note": note}
+        at = at or dt.datetime.now(dt.timezone.utc)
+        values = {"status": status, "note": note, "reviewer": reviewer, "reviewed_at": at}
         for k in ("actor", "issue", "stance"):
             if changes.get(k):
                 values[k] = Stance(changes[k]).value if k == "stance" else changes[k]
         with self.engine.begin() as conn:
+            prev = conn.execute(select(claims.c.status, claims.c.actor, claims.c.issue, claims.c.stance)
+                                .where(claims.c.id == claim_id)).mappings().first()
+            if prev is None:
+                return False
             before = counts.touched_keys(conn, claims.c.id == claim_id)
-            res = conn.execute(update(claims).where(claims.c.id == claim_id).values(**values))
+            conn.execute(update(claims).where(claims.c.id == claim_id).values(**values))
             counts.refresh_counts(conn, before + counts.touched_keys(conn, claims.c.id == claim_id))
-        return res.rowcount > 0
+            conn.execute(insert(claim_reviews).values(
+                claim_id=claim_id, at=at, reviewer=reviewer, status=status,
+                actor=values.get("actor", prev["actor"]), issue=values.get("issue", prev["issue"]),
+                stance=values.get("stance", prev["stance"]), prev_status=prev["status"],
+                prev_actor=prev["actor"], prev_issue=prev["issue"], prev_stance=prev["stance"], note=note))
+        return True
+
+    def review_history(self, claim_id: int) -> list[dict]:
+        """Every decision on a claim, oldest first."""
+        q = select(claim_reviews).where(claim_reviews.c.claim_id == claim_id).order_by(
+            claim_reviews.c.at, claim_reviews.c.id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def claim_filters(

@@ -5,6 +5,7 @@ Tables:
 - ``claims``: one row per extracted claim; ``status`` drives the review queue.
 - ``extractions``: which article was extracted with which codebook and extractor version;
   written in the same transaction as its claims, so a crash never leaves half an article.
+- ``claim_reviews``: every review decision (who, when, the values before and after).
 - ``claim_counts``: claims counted per (codebook, actor, issue, stance, day), kept exact on
   every write (see :mod:`stancemap.store.counts`); what compare, matrix and timeline read.
 """
@@ -87,6 +88,8 @@ claims = Table(
     Column("status", String(12), nullable=False, default="machine"),
     Column("note", Text, nullable=False, default=""),
     Column("source", String(200), nullable=False, default=""),
+    Column("reviewer", String(100), nullable=False, default="", server_default=""),  # latest decision's
+    Column("reviewed_at", DateTime(timezone=True), nullable=True),
     # the story a claim quotes: a 64-bit hash of its normalised evidence (counts.story_hash);
     # NULL only between a bulk load and rebuild_claim_counts, which fills it
     Column("evidence_hash", BigInteger, nullable=True),
@@ -103,6 +106,25 @@ claims = Table(
     Index("ix_claims_cell_day", "codebook", "actor", "issue", "stance", "date"),
     Index("ix_claims_story", "codebook", "actor", "issue", "stance", "evidence_hash", "date"),
     Index("ix_claims_cell", "codebook", "actor", "issue", "stance", "confidence", "date"),
+)
+
+claim_reviews = Table(
+    "claim_reviews",  # every review decision, oldest first: the values after it and before it
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("reviewer", String(100), nullable=False, default=""),
+    Column("status", String(12), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("issue", String(100), nullable=True),
+    Column("stance", String(10), nullable=False),
+    Column("prev_status", String(12), nullable=False),
+    Column("prev_actor", String(100), nullable=False),
+    Column("prev_issue", String(100), nullable=True),
+    Column("prev_stance", String(10), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_claim_reviews_claim", "claim_id", "at"),
 )
 
 claim_counts = Table(
