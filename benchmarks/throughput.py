@@ -48,18 +48,18 @@ def timed(fn):
     return out, time.perf_counter() - t0, time.process_time() - c0
 
 
-def run_stancemap(articles):
-    from stancemap.extract import Extractor
+def run_stancemap(articles, extractor: str = "learned"):
+    from stancemap.extract import make_extractor
     from stancemap.knowledge.codebook import builtin_codebook
 
     def load():
-        ext = Extractor(builtin_codebook())
+        ext = make_extractor(builtin_codebook(), extractor=extractor)
         list(ext.pipe(articles[:1]))  # builds whatever it builds lazily
         return ext
 
     ext, load_s, _ = timed(load)
     n, wall, cpu = timed(lambda: sum(len(cs) for _, cs in ext.pipe(articles)))
-    return {"name": f"stancemap extractor {ext.version} (`Extractor.pipe`)", "wall": wall, "cpu": cpu,
+    return {"name": f"stancemap {ext.name} {ext.version} (`pipe`)", "wall": wall, "cpu": cpu,
             "load": load_s, "extra": f"{n} claims"}
 
 
@@ -84,6 +84,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="sample N articles (default: all)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--skip-spacy", action="store_true", help="time only stancemap's extractor")
+    ap.add_argument("--extractor", default="learned", choices=("learned", "rules"))
     args = ap.parse_args()
 
     articles = load_articles(args.corpus, args.limit, args.seed)
@@ -92,7 +93,7 @@ def main() -> None:
           f"{dt.date.today()}, Python {platform.python_version()}, 1 process, 1 numeric thread\n")
     print("| pipeline | words/s per core (CPU) | vs en_core_web_sm | words/s (wall) | CPU s | wall s | load s | output |")
     print("|---|---:|---:|---:|---:|---:|---:|---|", flush=True)
-    runs = [lambda: run_stancemap(articles)]
+    runs = [lambda: run_stancemap(articles, args.extractor)]
     if not args.skip_spacy:  # the reference first, so that every row can show its ratio
         runs = [lambda: run_spacy(articles, full=True), *runs, lambda: run_spacy(articles, full=False)]
     spacy_wps = None

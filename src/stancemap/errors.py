@@ -50,3 +50,11 @@ class UnknownActor(StancemapError):
 
 class DaskError(StancemapError):
     """The Dask scheduler cannot be reached, or partitions kept failing."""
+
+
+class ModelMissing(StancemapError):
+    """A model file or package that a learned component needs is missing or unreadable."""
+
+
+class TrainingError(StancemapError):
+    """Training data cannot be used (no examples, a gold claim outside the codebook...)."""

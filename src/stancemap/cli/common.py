@@ -26,6 +26,14 @@ CodebookOption = Annotated[
     Path | None,
     typer.Option("--codebook", "-c", help="Codebook YAML; default: the built-in Gaza 2023-24 codebook", exists=False),
 ]
+ExtractorOption = Annotated[
+    str,
+    typer.Option("--extractor", help="learned: the trained model (default); rules: the hand-written rules"),
+]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="A model folder made by `stancemap train` (default: the built-in model)"),
+]
 SinceOption = Annotated[dt.datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="From this date (YYYY-MM-DD)")]
 UntilOption = Annotated[dt.datetime | None, typer.Option("--until", formats=["%Y-%m-%d"], help="Up to this date (YYYY-MM-DD)")]
 
@@ -48,6 +56,31 @@ def load_codebook_option(path: Path | None):
     from stancemap.knowledge.codebook import builtin_codebook, load_codebook
 
     return load_codebook(path) if path else builtin_codebook()
+
+
+def build_extractor(codebook, extractor: str = "learned", model: Path | None = None):
+    from stancemap.errors import StancemapError as _E
+    from stancemap.extract import EXTRACTORS, make_extractor
+
+    if extractor not in EXTRACTORS:
+        raise typer.BadParameter(f"--extractor must be one of {', '.join(EXTRACTORS)}")
+    if model is not None and extractor != "learned":
+        raise typer.BadParameter("--model goes with --extractor learned")
+    try:
+        return make_extractor(codebook, extractor=extractor, model=model)
+    except _E:
+        raise
+
+
+def warn_unfindable(extractor) -> None:
+    """An actor nothing can find is said when the codebook loads, not discovered from empty results."""
+    from stancemap.knowledge.described import unfindable_actors
+
+    extractor._build()
+    rules = getattr(extractor, "rules", extractor)
+    for actor in unfindable_actors(extractor.codebook, rules.kb):
+        console.print(f"[yellow]warning:[/] codebook actor {actor!r} is not in the knowledge base and has no aliases "
+                      f"or names in its description: only its name will find it (add `aliases:`)", highlight=False)
 
 
 def print_json(data) -> None:

@@ -15,6 +15,10 @@ from rich.table import Table
 
 from stancemap.cli.common import (
     CodebookOption,
+    ExtractorOption,
+    ModelOption,
+    build_extractor,
+    warn_unfindable,
     DbOption,
     SinceOption,
     UntilOption,
@@ -77,13 +81,14 @@ def extract(
     engine: Annotated[Literal["local", "dask"], typer.Option(help="local: this process; dask: a Dask cluster")] = "local",
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786)")] = None,
     workers: Annotated[int | None, typer.Option(help="Dask: start a LocalCluster with N workers")] = None,
+    extractor_: ExtractorOption = "learned",
+    model: ModelOption = None,
 ) -> None:
     """Extract claims: from stored articles not yet extracted (idempotent), or from files to stdout."""
-    from stancemap.extract import Extractor
-
     with errors():
         cb = load_codebook_option(codebook)
-        extractor = Extractor(cb)
+        extractor = build_extractor(cb, extractor_, model)
+        warn_unfindable(extractor)
         if articles:
             _extract_files(extractor, articles)
             return
@@ -173,16 +178,18 @@ def evaluate(
     codebook: CodebookOption = None,
     errors_: Annotated[bool, typer.Option("--errors", help="List each false positive and false negative with its sentence")] = False,
     thresholds: Annotated[bool, typer.Option("--thresholds", help="Precision and recall at confidence thresholds")] = False,
+    extractor_: ExtractorOption = "learned",
+    model: ModelOption = None,
 ) -> None:
     """Score the extractor on gold annotations: the same figures as the reference score.py."""
     from stancemap.evaluation import load_gold, score, score_errors
     from stancemap.evaluation.scoring import precision_at_thresholds
-    from stancemap.extract import Extractor
     from stancemap.ingest import read_path
 
     with errors():
         g = load_gold(gold)
-        extractor = Extractor(load_codebook_option(codebook))
+        extractor = build_extractor(load_codebook_option(codebook), extractor_, model)
+        warn_unfindable(extractor)
         arts = [r.article for r in read_path(articles) if r.article]
         predicted = {a.id: [c.scored() for c in cs if c.issue] for a, cs in extractor.pipe(arts)}
     s = score(g, predicted)
@@ -205,9 +212,10 @@ def demo(
     codebook: CodebookOption = None,
     a: Annotated[str, typer.Option("--a", help="First actor")] = "USA",
     b: Annotated[str, typer.Option("--b", help="Second actor")] = "ISR",
+    extractor_: ExtractorOption = "learned",
+    model: ModelOption = None,
 ) -> None:
     """The main job end to end: ingest an article, extract its claims, compare two actors."""
-    from stancemap.extract import Extractor
     from stancemap.jobs import extract_store, ingest_paths
     from stancemap.jobs.ingestion import example_article_path
     from stancemap.report.data import compare_from_store
@@ -219,7 +227,7 @@ def demo(
         store = Store.open(db)
         report = ingest_paths(store, [path])
         _report_rejected(report.rejected)
-        extractor = Extractor(load_codebook_option(codebook))
+        extractor = build_extractor(load_codebook_option(codebook), extractor_, model)
         done = extract_store(store, extractor)
         console.print(f"{path.name}: {report.added} new article(s); {done.claims} claims extracted "
                       f"from {done.articles} article(s) into {store.engine.url}", highlight=False)

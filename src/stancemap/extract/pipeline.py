@@ -65,12 +65,17 @@ class Extractor:
             return
         from stancemap.knowledge.kb import KnowledgeBase
 
+        from stancemap.knowledge.described import with_description_aliases
+
         self.kb = self._kb or KnowledgeBase.builtin()
+        # names given only in an actor's description ("his running mate Mike Pence") are aliases too
+        # (for matching only: ``self.codebook`` stays the user's, as stored)
+        self.matching = with_description_aliases(self.codebook, frozenset(self.kb.demonyms()))
         self.nlp = self._nlp or load_parser()
         self.sentencizer = Sentencizer()
-        self.mentions = MentionFinder(self.kb, self.codebook, self.nlp.vocab)
+        self.mentions = MentionFinder(self.kb, self.matching, self.nlp.vocab)
         self.mentions.add_patterns(self.nlp.make_doc)
-        self.issues = IssueIndex(self.codebook, self.nlp, self._codebook_actor_tokens(), self.kb.demonyms())
+        self.issues = IssueIndex(self.matching, self.nlp, self._codebook_actor_tokens(), self.kb.demonyms())
         self._surface = _surface_forms({c for p in self.issues.patterns for c in {p.anchor} | p.others})
         self._cue_surface = _surface_forms(set(lexicon.cue_words())) | lexicon.INTENT_AUX | {"'ll", "aim", "aims"}
         self._speech_surface = _surface_forms(set(lexicon.SPEECH_VERBS)) | {"said", "told", "says"}
@@ -85,8 +90,8 @@ class Extractor:
 
         matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         ids = PhraseMatcher(self.nlp.vocab, attr="ORTH")  # "ARE" is an id, "are" a verb
-        ids_in_codebook = {a.id for a in self.codebook.actors}
-        for a in self.codebook.actors:
+        ids_in_codebook = {a.id for a in self.matching.actors}
+        for a in self.matching.actors:
             matcher.add(a.id, [self.nlp.make_doc(s) for s in (a.name, *a.aliases)])
             ids.add(a.id, [self.nlp.make_doc(a.id)])
         for demonym, actor in self.kb.demonyms().items():  # "Israeli" is Israel, for df purposes

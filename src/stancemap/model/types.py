@@ -198,4 +198,8 @@ class Claim(_Frozen):
             "evidence": self.evidence,
             "speaker": self.speaker,
             "confidence": self.confidence,
+            "start": self.start,
+            "end": self.end,
+            "extractor": self.extractor,
+            "extractor_version": self.extractor_version,
         }

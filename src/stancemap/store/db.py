@@ -318,6 +318,21 @@ class Store:
                 prev_actor=prev["actor"], prev_issue=prev["issue"], prev_stance=prev["stance"], note=note))
         return True
 
+    def reviewed(self) -> list[tuple[str, Article, list[dict]]]:
+        """(codebook fingerprint, article, all its claims of that codebook) for every article with at
+        least one reviewed or human claim: what ``stancemap train --db`` learns from."""
+        decided = ("accepted", "edited", "rejected", "human")
+        with self.engine.connect() as conn:
+            keys = conn.execute(select(claims.c.codebook, claims.c.article_id).where(claims.c.status.in_(decided))
+                                .distinct().order_by(claims.c.codebook, claims.c.article_id)).all()
+            out = []
+            for cb, aid in keys:
+                row = conn.execute(select(articles).where(articles.c.id == aid)).mappings().first()
+                rows = conn.execute(select(claims).where(and_(claims.c.article_id == aid, claims.c.codebook == cb))
+                                    .order_by(claims.c.id)).mappings().all()
+                out.append((cb, _article(row), [dict(r) for r in rows]))
+        return out
+
     def review_history(self, claim_id: int) -> list[dict]:
         """Every decision on a claim, oldest first."""
         q = select(claim_reviews).where(claim_reviews.c.claim_id == claim_id).order_by(

@@ -1,0 +1,106 @@
+"""Held-out quality of the learned claim model (issue 9's figures), all from one command:
+
+    .venv/bin/python benchmarks/claim_model.py --shared ../shared [--out benchmarks/results/claim_model.json]
+
+- 5-fold cross-validation by article over every annotated article (Gaza training set, US 2016
+  set, the dev set and the articles annotated from the pool), per codebook too;
+- leave-issues-out (a quarter of each codebook's issues held out in turn, on held-out articles);
+- leave-topic-out (Gaza -> US 2016 and back);
+- the dev set, scored by a model trained on everything else;
+- precision at confidence thresholds and a reliability table (ECE) on the cross-validated claims;
+- the rule extractor on the same articles, for comparison.
+Needs the train extra (scikit-learn). Takes 20-40 minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+sys.setrecursionlimit(10000)
+
+import numpy as np  # noqa: E402
+
+from stancemap.evaluation.scoring import precision_at_thresholds, score  # noqa: E402
+from stancemap.extract.learned import builtin_model_dir  # noqa: E402
+from stancemap.learn import crossval as CV  # noqa: E402
+from stancemap.learn import fit as F  # noqa: E402
+from stancemap.learn.data import shipped_training_set  # noqa: E402
+from stancemap.learn.dataset import build  # noqa: E402
+
+
+def fmt(s) -> dict:
+    return {"P": round(s.triple[0], 3), "R": round(s.triple[1], 3), "F1": round(s.triple[2], 3),
+            "pair_F1": round(s.pair[2], 3), "stance_acc": round(s.stance_acc, 3), "gold": s.gold, "predicted": s.predicted}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--annotations", default="annotations")
+    ap.add_argument("--base", default=None, help="model folder with the static vectors (default: built-in)")
+    ap.add_argument("--cache", default=None, help="pickle the candidate rows here and reuse them")
+    ap.add_argument("--out", default="benchmarks/results/claim_model.json")
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args()
+    t0 = time.time()
+    ts = shipped_training_set(a.shared, a.annotations)
+    dev_ids = {json.loads(line)["id"] for line in open(Path(a.shared) / "eval" / "dev-articles.jsonl")}
+    if a.cache and Path(a.cache).exists():
+        ds = pickle.load(open(a.cache, "rb"))
+    else:
+        ds = build(ts, a.base or builtin_model_dir())
+        if a.cache:
+            pickle.dump(ds, open(a.cache, "wb"), protocol=4)
+    print(f"{len(ds.articles)} articles, {sum(len(g.claims) for g in ds.articles)} claims, {len(ds.y)} rows "
+          f"({time.time() - t0:.0f} s)", flush=True)
+    res: dict = {"articles": len(ds.articles), "claims": sum(len(g.claims) for g in ds.articles)}
+    cv, gold, preds, P = CV.cross_validate(ds, seed=a.seed)
+    res["cv"] = fmt(cv)
+    for cb in sorted({g.codebook for g in ds.articles}):
+        ids = {g.article.id for g in ds.articles if g.codebook == cb}
+        res[f"cv[{cb}]"] = fmt(score({k: v for k, v in gold.items() if k in ids}, {k: v for k, v in preds.items() if k in ids}))
+    res["cv_thresholds"] = precision_at_thresholds(gold, preds, (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9))
+    conf, right = [], []
+    for aid, ps in preds.items():
+        g = {(c["actor"], c["issue"], c["stance"]) for c in gold[aid]}
+        for p in ps:
+            conf.append(p["confidence"])
+            right.append((p["actor"], p["issue"], p["stance"]) in g)
+    table = F.reliability(np.array(conf), np.array(right, dtype=float))
+    res["reliability"], res["ece"] = table, F.ece(table)
+    print("cv", res["cv"], f"({time.time() - t0:.0f} s)", flush=True)
+    res["leave_issues_out"] = fmt(CV.leave_issues_out(ds, P, seed=a.seed))
+    print("lio", res["leave_issues_out"], f"({time.time() - t0:.0f} s)", flush=True)
+    cbs = sorted({g.codebook for g in ds.articles})
+    for tr in cbs:
+        for te in cbs:
+            if tr != te:
+                res[f"topic {tr} -> {te}"] = fmt(CV.leave_topic_out(ds, P, {tr}, {te}, seed=a.seed))
+                print(tr, "->", te, res[f"topic {tr} -> {te}"], flush=True)
+    dev, _g, _p = CV.score_on(ds, P, dev_ids, seed=a.seed)
+    res["dev"] = fmt(dev)
+    print("dev", res["dev"], flush=True)
+    rules = {}
+    for k, g in enumerate(ds.articles):
+        rules[g.article.id] = [{"actor": c.actor, "issue": c.issue, "stance": c.stance.value}
+                               for c in ds.candidates[k].rule_claims if c.issue]
+    res["rules"] = fmt(score(gold, rules))
+    res["rules_dev"] = fmt(score({k: v for k, v in gold.items() if k in dev_ids}, {k: v for k, v in rules.items() if k in dev_ids}))
+    res["seconds"] = round(time.time() - t0)
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(res, indent=1) + "\n")
+    for k, v in res.items():
+        if isinstance(v, dict) and "F1" in v:
+            print(f"| {k} | {v['P']:.3f} | {v['R']:.3f} | {v['F1']:.3f} | {v['pair_F1']:.3f} | {v['stance_acc']:.3f} |")
+    print("ECE", res["ece"])
+
+
+if __name__ == "__main__":
+    main()

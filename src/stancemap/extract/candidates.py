@@ -1,0 +1,185 @@
+"""Candidates for the learned extractor: (sentence, actor) pairs, with what the rules found.
+
+What already works supplies them: the article is split into sentences (the rules' sentencizer,
+line breaks included), actor names are found and resolved through the knowledge base on the
+article's date, and the rule extractor parses the sentences worth parsing and attributes stances
+through the dependency tree, pronouns and references included. A pair is an actor named in a
+sentence, or one the rules or a leading pronoun ("He said...") tie to it. The model then
+decides, for each pair and each codebook issue, support, oppose or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stancemap.extract import lexicon
+from stancemap.extract.mentions import COLLECTIVE, PERSONAL, Memory
+from stancemap.extract.pipeline import Extractor
+from stancemap.model import Article, Claim
+
+_SPEECH = frozenset(lexicon.SPEECH_VERBS) | frozenset(
+    "said says told tells added warned urged called insisted stressed argued vowed pledged announced".split())
+_QUOTES = frozenset('"“”‘’\'')
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    words: list[str]  # lower-case tokens
+    rough: frozenset[str] = frozenset()  # issues whose patterns the words match (no parse)
+    parsed: bool = False  # the rules parsed it (it passed their first pass)
+    matched: dict[str, int] = field(default_factory=dict)  # issue -> sign, matched on the parse
+    roles: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> its mentions' roles
+
+
+@dataclass
+class Pair:
+    """An actor that may hold a stance in a sentence, and how it is tied to it."""
+
+    sent: int
+    actor: str
+    speaker: str
+    kind: str  # "name", "modifier", "ref" (pronoun or rules' reference), "rules" (rules only)
+    n_mentions: int = 0
+    first_pos: float = 0.0  # where its first mention starts, as a fraction of the sentence
+    person: bool = False
+    speech_near: bool = False  # a speech verb within four words of a mention
+    rules: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # issue -> (sign, conf, cue)
+
+
+@dataclass
+class ArticleCandidates:
+    article: Article
+    sentences: list[Sentence]
+    pairs: list[Pair]
+    rule_claims: list[Claim]  # everything the rules extracted, for features and as a fallback
+    salience: dict[str, int]  # actor -> sentences naming it
+
+    def pairs_of(self, sent: int) -> list[Pair]:
+        return [p for p in self.pairs if p.sent == sent]
+
+
+class CandidateFinder:
+    """Wraps a rules :class:`Extractor` (its knowledge base, parser and mention finder)."""
+
+    def __init__(self, rules: Extractor):
+        self.rules = rules
+
+    def pipe(self, articles: list[Article]) -> list[ArticleCandidates]:
+        r = self.rules
+        r._build()
+        prepared = [self._sentences(a) for a in articles]
+        cands = [(k, a, c) for k, a in enumerate(articles) for c in r._guarded(a, None, r._prefilter, a)]
+        per_article: list[list[Claim]] = [[] for _ in articles]
+        parses: list[dict[int, tuple]] = [{} for _ in articles]
+        docs = r.nlp.pipe((c.text for _k, _a, c in cands), batch_size=256)
+        for (k, article, cand), doc in zip(cands, docs):
+            per_article[k].extend(r._guarded(article, cand, lambda: list(r._sentence_claims(article, cand, doc))))
+            got = r._guarded(article, cand, lambda: [self._parse_info(article, doc)])
+            if got:
+                parses[k][cand.start] = got[0]
+        for k, (sents, _names) in enumerate(prepared):
+            for s in sents:
+                if s.start in parses[k]:
+                    s.parsed = True
+                    s.matched, s.roles = parses[k][s.start]
+        return [self._pairs(a, sents, names, per_article[k]) for k, (a, (sents, names)) in
+                enumerate(zip(articles, prepared))]
+
+    def _parse_info(self, article: Article, doc) -> tuple[dict[str, int], dict[str, frozenset[str]]]:
+        """On a parsed sentence: the issues the rules' patterns match, and each named actor's roles."""
+        from stancemap.extract.issues import token_concepts
+
+        r = self.rules
+        names = r.mentions.names(doc, article.date, context=doc.text)
+        name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
+        matched: dict[str, int] = {}
+        for m in r.issues.match(doc, token_concepts(doc, name_at.get)):
+            matched.setdefault(m.issue, m.sign)
+        roles: dict[str, set[str]] = {}
+        for m in names:
+            head = doc[m.end - 1]
+            dep, gov = head.dep_, head.head
+            role = {"nsubj": "subj", "nsubjpass": "subj", "poss": "poss", "dobj": "obj", "pobj": "obj",
+                    "compound": "mod", "amod": "mod"}.get(dep, "other")
+            got = roles.setdefault(m.actor, set())
+            got.add(role)
+            if role == "subj" and gov.lemma_.lower() in _SPEECH:
+                got.add("speaker")
+            if role == "obj" and gov.dep_ == "agent":
+                got.add("subj")
+        return matched, {a: frozenset(v) for a, v in roles.items()}
+
+    # ------------------------------------------------------------------
+    def _sentences(self, article: Article):
+        r = self.rules
+        doc = r.nlp.make_doc(article.text)
+        for t in doc[1:]:
+            if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
+                t.is_sent_start = True
+        doc = r.sentencizer(doc)
+        mentions = r.mentions.names(doc, article.date)
+        sents: list[Sentence] = []
+        names: list[list] = []
+        k = 0
+        for sent in doc.sents:
+            here = []
+            while k < len(mentions) and mentions[k].start < sent.end:
+                here.append(mentions[k])
+                k += 1
+            raw = sent.text
+            text = raw.strip()
+            if not text:
+                continue
+            start = sent.start_char + (len(raw) - len(raw.lstrip()))
+            words = [t.lower_ for t in sent]
+            rel = [(m, (m.start - sent.start), (m.end - sent.start)) for m in here]
+            rough = frozenset(r.issues.rough_issues(r._rough_concepts(words, here, sent.start)))
+            sents.append(Sentence(start, start + len(text), text, words, rough))
+            names.append(rel)
+        return sents, names
+
+    def _pairs(self, article: Article, sents: list[Sentence], names, claims: list[Claim]) -> ArticleCandidates:
+        by_start = {s.start: i for i, s in enumerate(sents)}
+        pairs: dict[tuple[int, str], Pair] = {}
+        salience: dict[str, int] = {}
+        memory = Memory()
+        for i, (s, here) in enumerate(zip(sents, names)):
+            n = max(1, len(s.words))
+            for m, a, b in here:
+                p = pairs.get((i, m.actor))
+                if p is None:
+                    p = pairs[(i, m.actor)] = Pair(i, m.actor, m.text, m.kind, first_pos=a / n, person=m.person)
+                elif p.kind == "modifier" and m.kind != "modifier":
+                    p.kind, p.speaker = m.kind, m.text
+                p.n_mentions += 1
+                window = s.words[max(0, a - 4):a] + s.words[b:b + 4]
+                p.speech_near = p.speech_near or any(w in _SPEECH for w in window)
+            for actor in {m.actor for m, _a, _b in here}:
+                salience[actor] = salience.get(actor, 0) + 1
+            if not here:  # "He said ...", "They want ...": the last subject or person
+                lead = s.words[:3]
+                ref = None
+                if any(w in PERSONAL for w in lead):
+                    ref = memory.people[-1] if memory.people else None
+                elif any(w in COLLECTIVE or w == "we" for w in lead) or (s.words and s.words[0] in _QUOTES):
+                    ref = memory.subjects[-1] if memory.subjects else None
+                if ref and (i, ref) not in pairs:
+                    pairs[(i, ref)] = Pair(i, ref, memory.surface.get(ref, ref), "ref",
+                                           speech_near=any(w in _SPEECH for w in s.words[:6]))
+            memory.note_sentence([m for m, _a, _b in here], self.rules.mentions.kind)
+        for c in claims:
+            i = by_start.get(c.start)
+            if i is None or c.issue is None:
+                continue
+            p = pairs.get((i, c.actor))
+            if p is None:
+                p = pairs[(i, c.actor)] = Pair(i, c.actor, c.speaker or c.actor, "rules")
+            sign = 1 if c.stance.value == "support" else -1
+            old = p.rules.get(c.issue)
+            if old is None or c.confidence > old[1]:
+                p.rules[c.issue] = (sign, c.confidence, c.cue)
+        ordered = sorted(pairs.values(), key=lambda p: (p.sent, p.actor))
+        return ArticleCandidates(article, sents, ordered, claims, salience)

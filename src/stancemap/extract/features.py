@@ -1,0 +1,199 @@
+"""Features of a (sentence, actor, issue) candidate: what the learned model reads.
+
+Nothing here names an issue or an actor: an issue is seen only through its label, description
+and keywords (vectors and words), an actor only through how the sentence ties it to the text.
+So a codebook the model never saw is read the same way as the ones it learned from.
+
+Groups (``SCALARS`` names them, in order):
+- issue relevance: cosine of the sentence (and of its neighbours) with the issue's text and
+  label, the issue's rank among the codebook's issues for this sentence, shared words
+  (weighted by how specific they are to the issue within the codebook);
+- what the rules found: a rule claim for this actor and issue here (its sign, confidence, an
+  explicit cue), for this actor on another issue, for this issue by another actor, anywhere in
+  the article;
+- the actor's tie to the sentence: named, a modifier, a reference, found by the rules only; how
+  often, where, a speech verb beside it, a person; other actors in the sentence; salience;
+- the sentence: stance and negation words, quotes, length, place in the article;
+- vectors: the sentence vector times the issue vector, element by element (what about the
+  sentence matches what about the issue), and the sentence vector itself (for the stance).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from stancemap.extract import lexicon
+from stancemap.extract.candidates import ArticleCandidates, Pair
+from stancemap.model import Codebook
+
+_WORD = re.compile(r"[a-z][a-z\-']+")
+_STOP = frozenset("""the a an of to in on for and or but with by at from as that this these those is are was were be
+been being has have had it its their them they he she his her we our us you your who which what when where how
+not no will would should could can may might must than then there here also more most other such into over after
+before about against between during without within any all some each both either neither very so if while
+said says say new one two three""".split())
+_OPPOSE = frozenset(w for w in (lexicon.OPPOSE_PREDICATES | lexicon.OPPOSE_NOUNS | lexicon.NEGATIVE_EVALUATION) if " " not in w)
+_SUPPORT = frozenset(w for w in (lexicon.SUPPORT_PREDICATES | lexicon.SUPPORT_NOUNS | lexicon.POSITIVE_EVALUATION) if " " not in w)
+_NEG = lexicon.NEGATIONS | {"n't", "refuse", "refused", "refuses", "reject", "rejected", "rejects"}
+# stance cues by stem (any inflection): what an actor does to a proposition
+_SUPPORT_STEMS = ("support", "back", "call", "urg", "demand", "push", "welcom", "endors", "want", "seek", "press",
+                  "insist", "vow", "pledg", "promis", "propos", "favo", "advocat", "approv", "agre", "accept",
+                  "commit", "plan", "intend", "aim", "hope", "need", "must", "should")
+_OPPOSE_STEMS = ("oppos", "reject", "veto", "block", "refus", "against", "condemn", "dismiss", "denounc",
+                 "resist", "rul", "warn", "criticis", "criticiz", "slam", "oppose", "halt", "stop", "suspend",
+                 "withdraw", "cancel", "end", "scrap", "ban", "deny", "denied", "no", "not", "never", "won't", "cannot")
+_MODAL = frozenset("will would must should need needs want wants demand demanded urge urged call called".split())
+_QUOTE_CHARS = '"“”'
+
+SCALARS = (
+    "cos", "cos_label", "cos_ctx", "rank", "rank_label", "margin", "lex", "lex_max", "lex_label", "lex_any",
+    "rule_here", "rule_sign", "rule_conf", "rule_explicit", "rule_other_issue", "rule_issue_other_actor",
+    "rule_article", "rule_article_sign",
+    "k_name", "k_modifier", "k_ref", "k_rules", "n_mentions", "first_pos", "person", "speech_near",
+    "n_actors", "salience", "only_actor",
+    "n_support_words", "n_oppose_words", "n_neg", "n_modal", "quote", "log_len", "sent_pos", "is_first",
+    "cos_x_rule", "lex_x_name",
+    "rough", "n_rough", "rough_ctx", "parsed", "matched", "matched_sign", "n_matched",
+    "r_subj", "r_speaker", "r_obj", "r_poss", "r_mod", "best_rough_cos",
+)
+
+
+def stem(word: str) -> str:
+    return word[:6] if len(word) > 6 else word.rstrip("s")
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+@dataclass
+class IssueView:
+    """A codebook as the model sees it: vectors and words of each issue."""
+
+    ids: list[str]
+    vec: np.ndarray        # (n_issues, dim) issue text
+    label_vec: np.ndarray  # (n_issues, dim) label alone
+    stems: list[dict[str, float]]  # per issue: stem -> weight (specificity within the codebook)
+    label_stems: list[set[str]]
+
+    @classmethod
+    def build(cls, codebook: Codebook, embedder) -> "IssueView":
+        texts, labels, stem_sets = [], [], []
+        for i in codebook.issues:
+            kw = ", ".join(getattr(i, "keywords", ()) or ())
+            texts.append(f"{i.label}. {i.description} {kw}".strip())
+            labels.append(i.label)
+            stem_sets.append(content_stems(f"{i.label} {i.description} {kw}"))
+        n = len(stem_sets)
+        df: dict[str, int] = {}
+        for s in stem_sets:
+            for t in s:
+                df[t] = df.get(t, 0) + 1
+        weights = [{t: math.log((n + 1) / df[t]) / math.log(n + 1) for t in s} for s in stem_sets]
+        return cls([i.id for i in codebook.issues], embedder.embed(texts), embedder.embed(labels),
+                   weights, [content_stems(lb) for lb in labels])
+
+
+@dataclass
+class Rows:
+    """Feature rows of one batch of articles, with what each row stands for."""
+
+    X: np.ndarray            # (n, n_features)
+    keys: list[tuple[int, int, str]]  # (article index, pair index, issue id)
+
+
+def n_features(dim: int) -> int:
+    return len(SCALARS) + 2 * dim
+
+
+def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int = 6) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """Rows for every (pair, issue) worth scoring in one article: the ``top_k`` issues by vector
+    similarity, plus any issue sharing a word with the sentence or named by the rules."""
+    if not ac.pairs:
+        return np.zeros((0, n_features(embedder.dim)), dtype=np.float32), []
+    texts = [s.text for s in ac.sentences]
+    svec = embedder.embed(texts)
+    ctx = np.zeros_like(svec)
+    for i in range(len(texts)):
+        c = svec[max(0, i - 1):i + 2].sum(0)
+        ctx[i] = c / max(float(np.linalg.norm(c)), 1e-9)
+    cos = svec @ view.vec.T
+    cos_label = svec @ view.label_vec.T
+    cos_ctx = ctx @ view.vec.T
+    ranks = np.argsort(np.argsort(-cos, axis=1), axis=1)
+    ranks_label = np.argsort(np.argsort(-cos_label, axis=1), axis=1)
+    sent_stems = [content_stems(t) for t in texts]
+    ctx_rough = [frozenset().union(*(x.rough for x in ac.sentences[max(0, i - 2):i])) for i in range(len(texts))]
+    n_sent = len(texts)
+    rule_any: dict[tuple[str, str], int] = {}
+    rule_issue_actors: dict[tuple[int, str], set[str]] = {}
+    for p in ac.pairs:
+        for issue, (sign, _c, _cue) in p.rules.items():
+            rule_any[(p.actor, issue)] = rule_any.get((p.actor, issue), 0) or sign
+            rule_issue_actors.setdefault((p.sent, issue), set()).add(p.actor)
+    actors_in = {}
+    for p in ac.pairs:
+        actors_in.setdefault(p.sent, set()).add(p.actor)
+    total_sal = max(1, max(ac.salience.values(), default=1))
+    out, keys = [], []
+    index = {iid: j for j, iid in enumerate(view.ids)}
+    for pi, p in enumerate(ac.pairs):
+        s = ac.sentences[p.sent]
+        st = sent_stems[p.sent]
+        issues = {view.ids[j] for j in np.nonzero(ranks[p.sent] < top_k)[0]}
+        issues |= {iid for j, iid in enumerate(view.ids) if st & view.stems[j].keys()}
+        issues |= set(p.rules)
+        issues |= {iss for (sent, iss) in rule_issue_actors if sent == p.sent}
+        issues |= set(s.rough) | set(s.matched)
+        roles = s.roles.get(p.actor, frozenset())
+        words = s.words
+        sent_feats = _sentence_feats(words, s.text, p.sent, n_sent)
+        for iid in sorted(issues):
+            j = index[iid]
+            lexw = [w for t, w in view.stems[j].items() if t in st]
+            rule = p.rules.get(iid)
+            others = rule_issue_actors.get((p.sent, iid), set()) - {p.actor}
+            f = [
+                cos[p.sent, j], cos_label[p.sent, j], cos_ctx[p.sent, j],
+                min(ranks[p.sent, j], 10) / 10, min(ranks_label[p.sent, j], 10) / 10,
+                cos[p.sent, j] - cos[p.sent].max(),
+                sum(lexw) / max(1.0, sum(view.stems[j].values())), max(lexw, default=0.0),
+                len(st & view.label_stems[j]) / max(1, len(view.label_stems[j])), float(bool(lexw)),
+                float(rule is not None), float(rule[0]) if rule else 0.0, rule[1] if rule else 0.0,
+                float(bool(rule and rule[2])),
+                float(any(k != iid for k in p.rules)), float(bool(others)),
+                float((p.actor, iid) in rule_any), float(rule_any.get((p.actor, iid), 0)),
+                float(p.kind == "name"), float(p.kind == "modifier"), float(p.kind == "ref"),
+                float(p.kind == "rules"), min(p.n_mentions, 3) / 3, p.first_pos, float(p.person),
+                float(p.speech_near), min(len(actors_in.get(p.sent, ())), 5) / 5,
+                ac.salience.get(p.actor, 0) / total_sal, float(len(actors_in.get(p.sent, ())) == 1),
+                *sent_feats,
+                cos[p.sent, j] * float(rule is not None), (sum(lexw) > 0) * float(p.kind == "name"),
+                float(iid in s.rough), min(len(s.rough), 4) / 4, float(iid in ctx_rough[p.sent]), float(s.parsed),
+                float(iid in s.matched), float(s.matched.get(iid, 0)), min(len(s.matched), 4) / 4,
+                *(float(x in roles) for x in ("subj", "speaker", "obj", "poss", "mod")),
+                float(iid in s.rough and all(cos[p.sent, j] >= cos[p.sent, index[o]] for o in s.rough)),
+            ]
+            out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
+            keys.append((pi, iid))
+    return np.vstack(out).astype(np.float32), keys
+
+
+def _sentence_feats(words: list[str], text: str, i: int, n: int) -> list[float]:
+    sup = sum(1 for w in words if w in _SUPPORT or w.rstrip("sd") in _SUPPORT)
+    opp = sum(1 for w in words if w in _OPPOSE or w.rstrip("sd") in _OPPOSE)
+    neg = sum(1 for w in words if w in _NEG)
+    modal = sum(1 for w in words if w in _MODAL)
+    quote = float(any(c in text for c in _QUOTE_CHARS))
+    sup += sum(1 for w in words if w.startswith(_SUPPORT_STEMS))
+    opp += sum(1 for w in words if w.startswith(_OPPOSE_STEMS))
+    return [min(sup, 4) / 4, min(opp, 4) / 4, min(neg, 3) / 3, min(modal, 3) / 3, quote,
+            math.log1p(len(words)) / 5, 0.0, 0.0]  # (place in the article: kept out, a training-set artefact)
+
+
+def pair_of(ac: ArticleCandidates, key: tuple[int, str]) -> Pair:
+    return ac.pairs[key[0]]

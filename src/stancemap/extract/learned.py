@@ -1,0 +1,180 @@
+"""The learned extractor: candidates from what already works, decisions by a trained model.
+
+1. ``candidates``  sentences, actor names resolved through the knowledge base on the article's
+                   date, references, and what the rule extractor attributes (see candidates.py);
+2. ``features``    each (sentence, actor) pair against each plausible codebook issue, read from
+                   the issue's label, description and keywords only (see features.py);
+3. ``score``       the model's probabilities for support, oppose and nothing (numpy only);
+4. ``claims``      one claim per (actor, issue, stance) per article: its most probable sentence,
+                   with a calibrated confidence, kept when it reaches the model's threshold.
+
+A model is a folder (``meta.json``, ``weights.npz``, the static vectors and the tokenizer); the
+built-in one ships in the package (``stancemap/data/model``), ``stancemap train`` makes others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from stancemap.errors import ModelMissing
+from stancemap.model import Article, Claim, Codebook, Stance
+
+EXTRACTOR_NAME = "stancemap.learned"
+_STANCES = ((1, Stance.SUPPORT), (2, Stance.OPPOSE))
+
+
+def builtin_model_dir() -> Path:
+    return Path(str(resources.files("stancemap") / "data" / "model"))
+
+
+def read_meta(model_dir: Path) -> dict:
+    try:
+        return json.loads((Path(model_dir) / "meta.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ModelMissing(f"{model_dir}: no model here (meta.json missing); train one with "
+                           f"`stancemap train ... --out {model_dir}` or use the built-in model") from e
+    except (OSError, json.JSONDecodeError) as e:
+        raise ModelMissing(f"{model_dir}/meta.json: cannot read it ({e})") from e
+
+
+def calibrate(meta: dict, p: np.ndarray) -> np.ndarray:
+    """Raw probability -> the chance the claim is right, from the held-out folds (isotonic)."""
+    cal = meta.get("calibration")
+    if not cal:
+        return p
+    return np.interp(p, cal["x"], cal["y"])
+
+
+class Featurizer:
+    """Candidates and feature rows for one codebook (what both training and extraction need)."""
+
+    def __init__(self, codebook: Codebook, model_dir: Path, *, kb=None, nlp=None):
+        from stancemap.extract.candidates import CandidateFinder
+        from stancemap.extract.features import IssueView
+        from stancemap.extract.pipeline import Extractor
+        from stancemap.extract.static import StaticEmbedder
+
+        self.rules = Extractor(codebook, kb, nlp)
+        self.rules._build()
+        self.finder = CandidateFinder(self.rules)
+        self.embedder = StaticEmbedder(model_dir)
+        self.view = IssueView.build(codebook, self.embedder)
+
+    def rows(self, articles: list[Article]):
+        from stancemap.extract.features import article_rows
+
+        acs = self.finder.pipe(articles)
+        return acs, [article_rows(ac, self.view, self.embedder) for ac in acs]
+
+
+class LearnedExtractor:
+    """Articles in, claims out, like the rule extractor (same ``pipe``/``extract``/``failures``)."""
+
+    name = EXTRACTOR_NAME
+
+    def __init__(self, codebook: Codebook, model_dir: str | Path | None = None, kb=None, nlp=None):
+        self.codebook = codebook
+        self.model_dir = Path(model_dir) if model_dir else builtin_model_dir()
+        self.meta = read_meta(self.model_dir)
+        self.version = self.meta["version"]
+        self.threshold = float(self.meta.get("threshold", 0.5))
+        self._kb, self._nlp = kb, nlp
+        self._built = False
+        self.failures: list[tuple[str, int, str]] = []
+
+    def __reduce__(self):
+        return (type(self), (self.codebook, self.model_dir, self._kb))
+
+    def _build(self) -> None:
+        if self._built:
+            return
+        from stancemap.extract.scorers import load_scorer
+
+        self.featurizer = Featurizer(self.codebook, self.model_dir, kb=self._kb, nlp=self._nlp)
+        self.rules = self.featurizer.rules
+        self.rules.failures = self.failures
+        self.scorer = load_scorer(self.model_dir / "weights.npz", self.meta["scorer"], self.meta.get("n_scalars", 0))
+        self._built = True
+
+    def extract(self, article: Article) -> list[Claim]:
+        return next(iter(self.pipe([article])))[1]
+
+    def pipe(self, articles: Iterable[Article], *, chunk: int = 32) -> Iterator[tuple[Article, list[Claim]]]:
+        self._build()
+        batch: list[Article] = []
+        for a in articles:
+            batch.append(a)
+            if len(batch) >= chunk:
+                yield from self._chunk(batch)
+                batch = []
+        if batch:
+            yield from self._chunk(batch)
+
+    def scored(self, articles: list[Article]):
+        """(candidates, rows' keys, probabilities) per article: what training and evaluation read."""
+        self._build()
+        acs, parts = self.featurizer.rows(articles)
+        X = np.vstack([x for x, _k in parts]) if parts else np.zeros((0, 1), dtype=np.float32)
+        P = self.scorer.predict_proba(X) if len(X) else np.zeros((0, 3))
+        out, s = [], 0
+        for ac, (x, keys) in zip(acs, parts):
+            out.append((ac, keys, P[s:s + len(x)]))
+            s += len(x)
+        return out
+
+    def _chunk(self, articles: list[Article]) -> Iterator[tuple[Article, list[Claim]]]:
+        try:
+            scored = self.scored(articles)
+        except Exception as e:  # noqa: BLE001 - one bad batch is retried article by article
+            if len(articles) == 1:
+                self.failures.append((articles[0].id, 0, f"{type(e).__name__}: {e}"))
+                yield articles[0], []
+                return
+            for a in articles:
+                yield from self._chunk([a])
+            return
+        for a, (ac, keys, P) in zip(articles, scored):
+            yield a, self._claims(ac, keys, P)
+
+    def _claims(self, ac, keys, P) -> list[Claim]:
+        best: dict[tuple[str, str, Stance], tuple[float, int]] = {}
+        for r, (pi, iid) in enumerate(keys):
+            actor = ac.pairs[pi].actor
+            for col, stance in _STANCES:
+                k = (actor, iid, stance)
+                if k not in best or P[r, col] > best[k][0]:
+                    best[k] = (float(P[r, col]), r)
+        claims = []
+        labels = {i.id: i.label for i in self.codebook.issues}
+        if best:
+            ks = list(best)
+            conf = calibrate(self.meta, np.array([best[k][0] for k in ks]))
+            for k, c in zip(ks, conf):
+                if c < self.threshold:
+                    continue
+                actor, iid, stance = k
+                pi, _ = keys[best[k][1]]
+                pair = ac.pairs[pi]
+                s = ac.sentences[pair.sent]
+                rule = pair.rules.get(iid)
+                claims.append(Claim(
+                    article_id=ac.article.id, date=ac.article.date, actor=actor, issue=iid, stance=stance,
+                    evidence=s.text, start=s.start, end=s.end, speaker=pair.speaker, cue=rule[2] if rule else "",
+                    object=labels[iid], confidence=round(float(c), 4), extractor=self.name,
+                    extractor_version=self.version))
+        # what the rules saw that no issue covers stays visible (``stancemap claims --unmapped``)
+        for c in ac.rule_claims:
+            if c.issue is None:
+                claims.append(c.model_copy(update={"extractor": self.name, "extractor_version": self.version}))
+        seen, out = set(), []
+        for c in sorted(claims, key=lambda c: (c.start, c.actor, c.issue or "", c.stance.value)):
+            key = (c.actor, c.issue, c.stance, c.start)
+            if key not in seen:
+                seen.add(key)
+                out.append(c)
+        return out

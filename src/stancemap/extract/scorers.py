@@ -1,0 +1,144 @@
+"""Model scorers evaluated in numpy: what a trained model's weights file holds, and how it scores.
+
+Training uses scikit-learn (the ``train`` extra); inference needs only numpy. A scorer maps
+feature rows to class probabilities (none, support, oppose).
+
+- ``trees``: gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier), stored as
+  flat node arrays; every tree is walked at once, one level per step.
+- ``linear``: a multinomial logistic regression (coefficients and intercepts).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from stancemap.errors import ModelMissing
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class TreeScorer:
+    kind = "trees"
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.feature = arrays["feature"].astype(np.int32)
+        self.threshold = arrays["threshold"].astype(np.float64)
+        self.left = arrays["left"].astype(np.int32)
+        self.right = arrays["right"].astype(np.int32)
+        self.leaf = arrays["is_leaf"].astype(bool)
+        self.value = arrays["value"].astype(np.float64)
+        self.missing_left = arrays["missing_left"].astype(bool)
+        self.roots = arrays["roots"].astype(np.int32)          # (n_trees,) index of each tree's root
+        self.tree_class = arrays["tree_class"].astype(np.int32)  # (n_trees,) which raw score it adds to
+        self.baseline = arrays["baseline"].astype(np.float64)    # (n_raw,)
+        self.depth = int(arrays["max_depth"])
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        n = len(X)
+        idx = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        rows = np.arange(n)[:, None]
+        for _ in range(self.depth + 1):
+            leaf = self.leaf[idx]
+            if leaf.all():
+                break
+            x = X[rows, self.feature[idx]]
+            go_left = np.where(np.isnan(x), self.missing_left[idx], x <= self.threshold[idx])
+            idx = np.where(leaf, idx, np.where(go_left, self.left[idx], self.right[idx]))
+        vals = self.value[idx]  # (n, n_trees)
+        out = np.tile(self.baseline, (n, 1))
+        for c in range(len(self.baseline)):
+            out[:, c] += vals[:, self.tree_class == c].sum(axis=1)
+        return out
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros((0, 3))
+        return _softmax(self.raw(X))
+
+
+class LinearScorer:
+    kind = "linear"
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.coef = arrays["coef"].astype(np.float64)
+        self.intercept = arrays["intercept"].astype(np.float64)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros((0, 3))
+        return _softmax(X @ self.coef.T + self.intercept)
+
+
+class StackScorer:
+    """A linear model over every feature, whose three scores are added as features for the trees."""
+
+    kind = "stack"
+
+    def __init__(self, linear: LinearScorer, trees: TreeScorer, n_scalars: int):
+        self.linear, self.trees, self.n_scalars = linear, trees, n_scalars
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros((0, 3))
+        return self.trees.predict_proba(stack_features(X, self.linear.predict_proba(X), self.n_scalars))
+
+
+class PriorScorer:
+    """A model trained on top of another: the other model's support and oppose probabilities are
+    two more features for its trees (how a few annotated articles adjust the built-in model)."""
+
+    kind = "prior+trees"
+
+    def __init__(self, prior, trees: TreeScorer, n_scalars: int):
+        self.prior, self.trees, self.n_scalars = prior, trees, n_scalars
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros((0, 3))
+        return self.trees.predict_proba(with_prior(X, self.prior, self.n_scalars))
+
+
+def with_prior(X: np.ndarray, prior, n_scalars: int) -> np.ndarray:
+    return np.hstack([X[:, :n_scalars], prior.predict_proba(X)[:, 1:]])
+
+
+def stack_features(X: np.ndarray, lin: np.ndarray, n_scalars: int) -> np.ndarray:
+    return np.hstack([X[:, :n_scalars], lin])
+
+
+def save_scorer(path: Path, scorer_arrays: dict[str, np.ndarray]) -> None:
+    np.savez_compressed(path, **scorer_arrays)
+
+
+def load_scorer(path: Path, kind: str, n_scalars: int = 0):
+    try:
+        with np.load(path) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as e:
+        raise ModelMissing(f"{path}: cannot read the model weights ({e})") from e
+    if kind == "trees":
+        return TreeScorer(arrays)
+    if kind == "linear":
+        return LinearScorer(arrays)
+    if kind == "prior+trees":
+        return prior_scorer(arrays, n_scalars)
+    if kind == "stack":
+        lin = LinearScorer({k.removeprefix("lin_"): v for k, v in arrays.items() if k.startswith("lin_")})
+        trees = TreeScorer({k.removeprefix("tree_"): v for k, v in arrays.items() if k.startswith("tree_")})
+        return StackScorer(lin, trees, n_scalars)
+    raise ModelMissing(f"{path}: unknown scorer kind {kind!r}")
+
+
+def prior_scorer(arrays: dict[str, np.ndarray], n_scalars: int) -> PriorScorer:
+    """Arrays ``prior_*`` (the prior's own scorer, itself possibly with a prior) and ``tree_*``."""
+    inner = {k.removeprefix("prior_"): v for k, v in arrays.items() if k.startswith("prior_")}
+    prior = prior_scorer(inner, n_scalars) if any(k.startswith("prior_") for k in inner) else TreeScorer(
+        {k.removeprefix("tree_"): v for k, v in inner.items() if k.startswith("tree_")})
+    trees = TreeScorer({k.removeprefix("tree_"): v for k, v in arrays.items() if k.startswith("tree_")})
+    return PriorScorer(prior, trees, n_scalars)

@@ -1,0 +1,91 @@
+"""Annotated articles -> labelled feature rows.
+
+A row is a (sentence, actor, issue) candidate (see :mod:`stancemap.extract.features`). Its
+label is the gold stance when a gold claim of that actor and issue has its evidence in that
+sentence, else "none". A row whose actor and issue are claimed in the article but with evidence
+elsewhere is left out of training (the sentence may well say it too; the scorer counts a
+claim once per article, from its best sentence). A rejected claim (from a store's review) makes
+its rows "none", whatever else the article says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from stancemap.learn.data import TrainingSet
+
+
+@dataclass
+class Dataset:
+    X: np.ndarray
+    y: np.ndarray        # 0 none, 1 support, 2 oppose
+    w: np.ndarray        # 0 = left out of training
+    row_article: np.ndarray  # index into ``articles``
+    articles: list       # GoldArticle, in order
+    keys: list           # per article: [(pair index, issue id)] for its rows
+    candidates: list     # per article: ArticleCandidates
+    row_issue: np.ndarray  # issue id of each row (for leave-issues-out)
+
+    def gold_triples(self, k: int) -> set[tuple[str, str, str]]:
+        return {(c.actor, c.issue, c.stance) for c in self.articles[k].claims}
+
+
+def build(ts: TrainingSet, model_dir, *, kb=None, nlp=None, progress: Callable[[int], None] | None = None,
+          chunk: int = 32) -> Dataset:
+    from stancemap.extract.learned import Featurizer
+
+    Xs, ys, ws, ra, ri, arts, keys, cands = [], [], [], [], [], [], [], []
+    shared_nlp = nlp
+    for name, codebook in ts.codebooks.items():
+        golds = [g for g in ts.articles if g.codebook == name]
+        if not golds:
+            continue
+        fz = Featurizer(codebook, model_dir, kb=kb, nlp=shared_nlp)
+        shared_nlp = fz.rules.nlp
+        for s in range(0, len(golds), chunk):
+            part = golds[s:s + chunk]
+            acs, parts = fz.rows([g.article for g in part])
+            for g, ac, (X, k) in zip(part, acs, parts):
+                y, w = _labels(g, ac, k)
+                idx = len(arts)
+                arts.append(g)
+                keys.append(k)
+                cands.append(ac)
+                Xs.append(X)
+                ys.append(y)
+                ws.append(w)
+                ra.append(np.full(len(k), idx, dtype=np.int32))
+                ri.append(np.array([iid for _p, iid in k], dtype=object))
+            if progress:
+                progress(len(part))
+    return Dataset(np.vstack(Xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(ra), arts, keys, cands,
+                   np.concatenate(ri) if ri else np.zeros(0, dtype=object))
+
+
+def _labels(g, ac, keys) -> tuple[np.ndarray, np.ndarray]:
+    y = np.zeros(len(keys), dtype=np.int8)
+    w = np.ones(len(keys), dtype=np.float32)
+    at = {k: r for r, k in enumerate(keys)}
+    claimed = {(c.actor, c.issue) for c in g.claims}
+    for r, (pi, iid) in enumerate(keys):
+        if (ac.pairs[pi].actor, iid) in claimed:
+            w[r] = 0.0
+    for c in g.claims:
+        for pi, p in enumerate(ac.pairs):
+            s = ac.sentences[p.sent]
+            if p.actor == c.actor and c.start >= 0 and s.start < c.end and c.start < s.end:
+                r = at.get((pi, c.issue))
+                if r is not None:
+                    y[r] = 1 if c.stance == "support" else 2
+                    w[r] = 1.0
+    for c in g.negatives:
+        for pi, p in enumerate(ac.pairs):
+            s = ac.sentences[p.sent]
+            if p.actor == c.actor and s.start < c.end and c.start < s.end:
+                r = at.get((pi, c.issue))
+                if r is not None and y[r] == 0:
+                    w[r] = 2.0  # a reviewer said no: weigh it
+    return y, w

@@ -1,0 +1,228 @@
+"""Fitting a claim model: the scorer, its calibration and threshold from held-out folds, a model folder.
+
+Deterministic: fixed seeds everywhere, folds by article in a fixed order, one thread of trees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from stancemap.errors import TrainingError
+from stancemap.extract.features import SCALARS
+from stancemap.learn.dataset import Dataset
+
+MODEL_FORMAT = 1
+STATIC_FILES = ("static.npy", "static-weights.npy", "tokenizer.json")
+NEG_KEEP = 0.2  # share of "none" rows kept for fitting (weighted back up); positives all kept
+
+
+@dataclass
+class Fitted:
+    kind: str
+    arrays: dict[str, np.ndarray]
+
+    def scorer(self):
+        from stancemap.extract.scorers import LinearScorer, StackScorer, TreeScorer, prior_scorer
+
+        if self.kind == "prior+trees":
+            return prior_scorer(self.arrays, len(SCALARS))
+        if self.kind == "trees":
+            return TreeScorer(self.arrays)
+        if self.kind == "linear":
+            return LinearScorer(self.arrays)
+        lin = LinearScorer({k[4:]: v for k, v in self.arrays.items() if k.startswith("lin_")})
+        trees = TreeScorer({k[5:]: v for k, v in self.arrays.items() if k.startswith("tree_")})
+        return StackScorer(lin, trees, len(SCALARS))
+
+
+def _require_sklearn():
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as e:
+        raise TrainingError("training needs scikit-learn: pip install -e '.[train]'") from e
+
+
+def _subsample(y: np.ndarray, w: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    keep = (w > 0) & ((y > 0) | (rng.random(len(y)) < NEG_KEEP))
+    sw = np.where(y[keep] > 0, 1.0, 1.0 / NEG_KEEP) * w[keep]
+    return np.nonzero(keep)[0], sw
+
+
+def prior_arrays(model_dir: Path) -> dict[str, np.ndarray] | None:
+    """A trained model's scorer arrays, to build on (None if the folder has no usable scorer)."""
+    meta_path, weights = Path(model_dir) / "meta.json", Path(model_dir) / "weights.npz"
+    if not (meta_path.exists() and weights.exists()):
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("features") != list(SCALARS) or meta.get("scorer") not in ("trees", "prior+trees"):
+        return None
+    with np.load(weights) as z:
+        arrays = {k: z[k] for k in z.files}
+    if meta["scorer"] == "trees":
+        arrays = {f"tree_{k}": v for k, v in arrays.items()}
+    return arrays
+
+
+def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "trees", seed: int = 0,
+               iterations: int = 150, prior: dict[str, np.ndarray] | None = None) -> Fitted:
+    _require_sklearn()
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from stancemap.learn.export import trees_arrays
+
+    if not (y > 0).any():
+        raise TrainingError("no positive example: the gold claims matched no candidate sentence")
+    idx, sw = _subsample(y, w, seed)
+    n_scal = len(SCALARS)
+    classes = np.unique(y[idx])
+    if len(classes) < 3:  # every class must exist for a three-way model: add a zero-weight row
+        missing = [c for c in (0, 1, 2) if c not in classes]
+        idx = np.concatenate([idx, np.repeat(idx[:1], len(missing))])
+        sw = np.concatenate([sw, np.full(len(missing), 1e-6)])
+        y = y.copy()
+        y_fit = np.concatenate([y[idx[:-len(missing)]], np.array(missing, dtype=y.dtype)])
+    else:
+        y_fit = y[idx]
+    n_pos = int((y_fit > 0).sum())
+    small = n_pos < 200  # a few articles: shallow trees, fewer of them, leaves of a few examples
+    trees = HistGradientBoostingClassifier(max_iter=iterations if not small else 60, learning_rate=0.1,
+                                           max_leaf_nodes=31 if not small else 7, l2_regularization=1.0,
+                                           min_samples_leaf=min(20, max(3, n_pos // 5)), random_state=seed,
+                                           early_stopping=False)
+    if prior is None:
+        trees.fit(X[idx][:, :n_scal], y_fit, sample_weight=sw)
+        return Fitted("trees", trees_arrays(trees))
+    from stancemap.extract.scorers import with_prior
+
+    pscorer = _prior_from_arrays(prior)
+    trees.fit(with_prior(X[idx], pscorer, n_scal), y_fit, sample_weight=sw)
+    arrays = {f"prior_{k}": v for k, v in prior.items()}
+    arrays.update({f"tree_{k}": v for k, v in trees_arrays(trees).items()})
+    return Fitted("prior+trees", arrays)
+
+
+def _prior_from_arrays(prior: dict[str, np.ndarray]):
+    from stancemap.extract.scorers import TreeScorer, prior_scorer
+
+    if any(k.startswith("prior_") for k in prior):
+        return prior_scorer(prior, len(SCALARS))
+    return TreeScorer({k.removeprefix("tree_"): v for k, v in prior.items()})
+
+
+def article_predictions(ds: Dataset, P: np.ndarray, k: int, rows: np.ndarray) -> dict[tuple[str, str, str], float]:
+    """The best probability of each (actor, issue, stance) in article ``k``."""
+    best: dict[tuple[str, str, str], float] = {}
+    ac = ds.candidates[k]
+    for r_local, r in enumerate(rows):
+        pi, iid = ds.keys[k][r_local]
+        actor = ac.pairs[pi].actor
+        for col, st in ((1, "support"), (2, "oppose")):
+            key = (actor, iid, st)
+            if P[r, col] > best.get(key, -1.0):
+                best[key] = float(P[r, col])
+    return best
+
+
+def rows_by_article(ds: Dataset) -> list[np.ndarray]:
+    order = np.argsort(ds.row_article, kind="stable")
+    bounds = np.searchsorted(ds.row_article[order], np.arange(len(ds.articles) + 1))
+    return [order[bounds[k]:bounds[k + 1]] for k in range(len(ds.articles))]
+
+
+def folds_by_article(n_articles: int, n_folds: int, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n_articles)
+    return [np.sort(perm[f::n_folds]) for f in range(n_folds)]
+
+
+def out_of_fold(ds: Dataset, *, n_folds: int = 5, seed: int = 0, kind: str = "trees",
+                progress: Callable[[int], None] | None = None, prior: dict | None = None) -> np.ndarray:
+    """Probabilities for every row from a model that never saw its article."""
+    P = np.zeros((len(ds.y), 3))
+    for test in folds_by_article(len(ds.articles), n_folds, seed):
+        te = np.isin(ds.row_article, test)
+        fitted = fit_scorer(ds.X[~te], ds.y[~te], ds.w[~te], kind=kind, seed=seed, prior=prior)
+        P[te] = fitted.scorer().predict_proba(ds.X[te])
+        if progress:
+            progress(1)
+    return P
+
+
+def calibration_and_threshold(ds: Dataset, P: np.ndarray) -> tuple[dict, float, list[dict]]:
+    """Isotonic map from a claim's raw probability to its chance of being right (held-out
+    article-level claims), the threshold with the best F1, and a reliability table."""
+    _require_sklearn()
+    from sklearn.isotonic import IsotonicRegression
+
+    by_art = rows_by_article(ds)
+    raw, right, n_gold = [], [], 0
+    for k, rows in enumerate(by_art):
+        gold = ds.gold_triples(k)
+        n_gold += len(gold)
+        for key, p in article_predictions(ds, P, k, rows).items():
+            if p >= 0.05:
+                raw.append(p)
+                right.append(key in gold)
+    raw_a, right_a = np.array(raw), np.array(right, dtype=float)
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw_a, right_a)
+    grid = np.unique(np.round(np.concatenate([[0.0], np.quantile(raw_a, np.linspace(0, 1, 101)), [1.0]]), 4))
+    cal = {"x": grid.tolist(), "y": np.round(iso.predict(grid), 4).tolist()}
+    conf = np.interp(raw_a, cal["x"], cal["y"])
+    best_t, best_f = 0.5, -1.0
+    for t in np.arange(0.15, 0.8, 0.01):
+        sel = conf >= t
+        tp = right_a[sel].sum()
+        p = tp / max(sel.sum(), 1)
+        r = tp / max(n_gold, 1)
+        f = 2 * p * r / max(p + r, 1e-9)
+        if f > best_f:
+            best_f, best_t = f, float(round(t, 2))
+    return cal, best_t, reliability(conf, right_a)
+
+
+def reliability(conf: np.ndarray, right: np.ndarray, bins: int = 10) -> list[dict]:
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = (conf >= lo) & ((conf < hi) if b < bins - 1 else (conf <= hi))
+        if sel.any():
+            out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(sel.sum()), "mean_confidence": round(float(conf[sel].mean()), 3),
+                        "accuracy": round(float(right[sel].mean()), 3)})
+    return out
+
+
+def ece(table: list[dict]) -> float:
+    n = sum(r["n"] for r in table)
+    return round(sum(r["n"] * abs(r["mean_confidence"] - r["accuracy"]) for r in table) / max(n, 1), 4)
+
+
+def write_model(out: Path, fitted: Fitted, *, static_from: Path, calibration: dict, threshold: float,
+                info: dict) -> dict:
+    """A model folder: weights, static vectors (copied), meta.json with its version and provenance."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for f in STATIC_FILES:
+        src = Path(static_from) / f
+        if src.resolve() != (out / f).resolve():
+            shutil.copyfile(src, out / f)
+    np.savez_compressed(out / "weights.npz", **fitted.arrays)
+    h = hashlib.sha256()
+    for f in ("weights.npz", *STATIC_FILES):
+        h.update((out / f).read_bytes())
+    h.update(json.dumps(calibration, sort_keys=True).encode())
+    meta = {
+        "format": MODEL_FORMAT, "name": "stancemap.learned", "version": f"1.{MODEL_FORMAT}+{h.hexdigest()[:10]}",
+        "scorer": fitted.kind, "n_scalars": len(SCALARS), "features": list(SCALARS), "threshold": threshold,
+        "calibration": calibration, "trained_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), **info,
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return meta
