@@ -21,8 +21,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -43,7 +45,39 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("fingerprint", String(64), nullable=False, unique=True),
     Column("ingested_at", DateTime(timezone=True), server_default=func.now()),
+    Column("origin", Text, nullable=False, default="", server_default=""),  # file, ARCHIVE!MEMBER or URL
+    Column("story", String(200), nullable=True),  # first article of its reprint group (store.stories)
     Index("ix_articles_date", "date"),
+    Index("ix_articles_story", "story"),
+)
+
+article_sigs = Table(  # each article's MinHash signature (128 unsigned 64-bit values)
+    "article_sigs",
+    metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("sig", LargeBinary, nullable=False),
+)
+
+article_bands = Table(  # the LSH index: one row per (band, key of the signature's slice) and article
+    "article_bands",
+    metadata,
+    Column("band", SmallInteger, nullable=False),
+    Column("key", BigInteger, nullable=False),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("key", "band", "article_id", name="pk_article_bands")  # look-up by key,
+)
+
+fetched = Table(  # the last fetch of each URL: conditional GET, and where `watch` resumes
+    "fetched",
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("kind", String(10), nullable=False),          # feed or page
+    Column("status", Integer, nullable=False),           # HTTP status, 0 when no response
+    Column("etag", Text, nullable=False, default="", server_default=""),
+    Column("last_modified", Text, nullable=False, default="", server_default=""),
+    Column("article_id", String(200), nullable=True),
+    Column("note", Text, nullable=False, default="", server_default=""),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
 )
 
 codebooks = Table(
