@@ -50,3 +50,13 @@ class UnknownActor(StancemapError):
 
 class DaskError(StancemapError):
     """The Dask scheduler cannot be reached, or partitions kept failing."""
+
+
+class FetchError(StancemapError):
+    """A URL could not be fetched (robots.txt, too many retries, a redirect loop, too large...)."""
+
+    def __init__(self, url: str, reason: str, status: int = 0):
+        self.url = url
+        self.reason = reason
+        self.status = status
+        super().__init__(f"{url}: {reason}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from stancemap.cli import analysis, core, kb, review
+from stancemap.cli import analysis, core, ingest, kb, review
 
 app = typer.Typer(
     name="stancemap",
@@ -19,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 core.register(app)
+ingest.register(app)
 analysis.register(app)
 review.register(app)
 app.add_typer(kb.app, name="kb", help="The actor knowledge base: show, import, export.")

@@ -107,3 +107,15 @@ def json_depth_over(line: str, limit: int) -> int | None:
     steps = np.where((arr == ord("[")) | (arr == ord("{")), 1, -1)
     depth = int(np.cumsum(steps).max())
     return depth if depth > limit else None
+
+
+def parse_size(text: str) -> int:
+    """``4G``, ``16M``, ``512k`` or a number of bytes."""
+    s = str(text).strip().upper().removesuffix("B").removesuffix("I")
+    mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    try:
+        if s and s[-1] in mult:
+            return int(float(s[:-1]) * mult[s[-1]])
+        return int(s)
+    except ValueError:
+        raise ValueError(f"cannot read {text!r} as a size (4G, 16M, 512K or bytes)") from None
