@@ -56,8 +56,8 @@ def _sniff(head: bytes) -> str | None:
         return "feed"
     if looks_like_html(h):
         return "html"
-    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "binary"
+    if head[:4096].count(0) > len(head[:4096]) // 10 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"  # a stray NUL is cleaned; a tenth of them is not text
     return "text"
 
 
