@@ -206,3 +206,9 @@ def test_retry_after_and_every_parsing():
     assert (parse_every("15m"), parse_every("1h"), parse_every("90s"), parse_every("2")) == (900, 3600, 90, 2)
     with pytest.raises(Exception, match="cannot read 'often'"):
         parse_every("often")
+
+
+def test_cli_ingest_takes_urls_too(site, tmp_path):
+    res = CliRunner().invoke(app, ["ingest", f"{site}/a1.html", "--db", str(tmp_path / "u.db")])
+    assert res.exit_code == 0, res.output
+    assert "1 added" in res.output

@@ -58,7 +58,7 @@ def _summary(report) -> str:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files, folders or .zip: .txt (dated), .jsonl(.gz), .csv, .html, feeds, LexisNexis and Factiva exports")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or .zip: .txt (dated), .jsonl(.gz), .csv, .html, feeds, LexisNexis and Factiva exports; http(s) URLs are fetched as by `fetch`")],
     db: DbOption = None,
     date: DateOption = None,
     column: Annotated[list[str], typer.Option("--column", help="CSV column mapping FIELD=COLUMN, e.g. text=body (repeatable)")] = [],  # noqa: B006
@@ -77,16 +77,32 @@ def ingest(
 
     columns = _columns(column)
     limits = _limits(max_decompressed, max_line, max_article_chars, max_json_depth)
+    urls = [p for p in paths if p.startswith(("http://", "https://"))]
+    files = [Path(p) for p in paths if p not in urls]
+    threshold = None if no_reprints else reprint_threshold
+    failed = []
     with errors():
         store = Store.open(db)
         with _progress() as prog:
             task = prog.add_task("ingesting", total=None)
-            report = ingest_paths(store, paths, date=day(date), columns=columns, encoding=encoding, limits=limits,
-                                  reprint_threshold=None if no_reprints else reprint_threshold,
-                                  progress=lambda: prog.advance(task))
+            report = ingest_paths(store, files, date=day(date), columns=columns, encoding=encoding, limits=limits,
+                                  reprint_threshold=threshold, progress=lambda: prog.advance(task))
+        if urls:
+            from stancemap.ingest import options
+            from stancemap.jobs.fetching import fetch_urls
+
+            with _fetcher(1.0, 3, 20.0, "10M", None) as fetcher:
+                rep = fetch_urls(store, urls, fetcher, opts=options(date=day(date), encoding=encoding, limits=limits),
+                                 reprint_threshold=threshold)
+            failed = rep.failed
+            for k in ("read", "added", "duplicates", "renamed", "conflicts", "reprints"):
+                setattr(report, k, getattr(report, k) + getattr(rep.ingest, k))
+            report.rejected += rep.ingest.rejected
+    for e in failed[:50]:
+        console.print(f"[yellow]failed[/] {e}", highlight=False)
     _report_rejected(report.rejected)
     console.print(_summary(report), highlight=False)
-    if report.rejected:
+    if report.rejected or failed:
         raise typer.Exit(EXIT_REJECTED)
 
 
