@@ -169,3 +169,17 @@ def test_future_and_ancient_dates_are_rejected(tmp_path):
     assert [str(e) for e in errs] == [f"{p}:1: field 'date': 2999-01-01 is in the future",
                                       f"{p}:2: field 'date': 1066-10-14 is before 1800-01-01",
                                       f"{p}:3: field 'date': cannot parse '2024-02-30' as YYYY-MM-DD"]
+
+
+def test_csv_line_over_the_limit_is_dropped_not_held(tmp_path):
+    import gzip
+
+    p = tmp_path / "bomb.csv.gz"
+    with gzip.open(p, "wb") as fh:
+        fh.write(b"id,date,text\nk1,2024-01-01,Before.\nk2,2024-01-01,")
+        for _ in range(8):
+            fh.write(b"y" * (1 << 20))
+        fh.write(b"\nk3,2024-01-01,After.\n")
+    arts, errs = _split(read_path(p, limits=Limits(max_line_bytes=1 << 20)))
+    assert [a.id for a in arts] == ["k1", "k3"]
+    assert [str(e) for e in errs] == [f"{p}:3: line longer than 1,048,576 characters (--max-line); skipped"]

@@ -25,11 +25,38 @@ def read_csv(src: Source, opts: ReadOptions) -> Iterator[Record]:
             if bom and not opts.encoding:
                 enc = {"utf-8": "utf-8-sig"}.get(bom[0], bom[0].split("-le")[0].split("-be")[0])
             fh = io.TextIOWrapper(bfh, encoding=enc, newline="")
-            yield from _rows(src, fh, columns, opts, enc)
+            yield from _rows(src, _BoundedLines(fh, lim.max_line_bytes), columns, opts, enc)
     except TooLarge as e:
         yield rejected(f"{src.name}:0", f"{e}; the rest of the file is skipped", "file", src.name)
     except (OSError, EOFError) as e:
         yield rejected(f"{src.name}:0", f"cannot read further ({e}); the rest of the file is skipped", "file", src.name)
+
+
+class LineTooLong(Exception):
+    pass
+
+
+class _BoundedLines:
+    """The text stream's lines, none longer than ``limit`` characters: a longer one is read
+    in pieces and dropped, and :class:`LineTooLong` raised in its place (csv would hold it)."""
+
+    def __init__(self, fh, limit: int):
+        self._fh, self._limit = fh, limit
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._fh.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        if len(line) > self._limit and not line.endswith(("\n", "\r")):
+            while True:
+                rest = self._fh.readline(1 << 20)
+                if not rest or rest.endswith("\n"):
+                    break
+            raise LineTooLong()
+        return line
 
 
 def _rows(src: Source, fh, columns, opts: ReadOptions, enc: str) -> Iterator[Record]:
@@ -43,13 +70,18 @@ def _rows(src: Source, fh, columns, opts: ReadOptions, enc: str) -> Iterator[Rec
     except csv.Error as e:
         yield rejected(f"{src.name}:1", f"bad CSV header: {e}", "header", src.name)
         return
+    except LineTooLong:
+        yield rejected(f"{src.name}:1", f"header longer than {opts.limits.max_line_bytes:,} characters (--max-line)",
+                       "header", src.name)
+        return
     col = columns.get("text", "text")
     if col not in header:
         yield rejected(f"{src.name}:1", f"no column {col!r} in the header {header[:20]}", "text", src.name)
         return
     rows = iter(reader)
+    dropped = 0
     while True:
-        line = reader.line_num + 1
+        line = reader.line_num + dropped + 1
         try:
             row = next(rows)
         except StopIteration:
@@ -60,6 +92,11 @@ def _rows(src: Source, fh, columns, opts: ReadOptions, enc: str) -> Iterator[Rec
             return
         except csv.Error as e:
             yield rejected(f"{src.name}:{line}", f"bad CSV: {e}", "record", src.name)
+            continue
+        except LineTooLong:
+            dropped += 1  # the csv reader does not count a line it never got
+            yield rejected(f"{src.name}:{line}", f"line longer than {opts.limits.max_line_bytes:,} characters (--max-line); "
+                                                 "skipped", "record", src.name)
             continue
         where = f"{src.name}:{line}"
         obj = {f: row.get(columns.get(f, f)) for f in FIELDS}

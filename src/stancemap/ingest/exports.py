@@ -57,7 +57,7 @@ def looks_like_lexisnexis(head: str) -> bool:
 
 def looks_like_factiva(head: str) -> bool:
     codes = {m.group(1) for line in head.splitlines()[:400] if (m := _FACTIVA_FIELD.match(line))}
-    return {"HD", "PD"} <= codes and bool(codes & {"TD", "LP"})
+    return "HD" in codes and bool(codes & {"TD", "LP"}) and bool(codes & {"PD", "AN"})
 
 
 def read_lexisnexis(text: str, src: Source, opts: ReadOptions) -> Iterator[Record]:

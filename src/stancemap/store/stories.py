@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import numpy as np
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, select, update
 
 from stancemap.store.schema import article_bands, article_sigs, articles
 
@@ -31,29 +31,52 @@ def unsigned(conn: Connection, limit: int) -> list[tuple[str, str]]:
 
 
 def assign(conn: Connection, items: Sequence[tuple[str, bytes, list[int]]], threshold: float) -> int:
-    """Store each (article id, signature bytes, band keys) and set its story. Returns how
-    many joined an earlier story."""
-    joined = 0
+    """Store each (article id, signature bytes, band keys) and set its story, in order: an
+    item may join the story of an earlier one of the same batch. Returns how many joined an
+    earlier story. A few statements per batch, whatever its size."""
+    if not items:
+        return 0
+    mine_ids = {i for i, _, _ in items}
+    all_keys = sorted({k for _, _, keys in items for k in keys})
+    index: dict[tuple[int, int], set[str]] = {}
+    for k in range(0, len(all_keys), 5000):
+        for r in conn.execute(select(article_bands.c.band, article_bands.c.key, article_bands.c.article_id)
+                              .where(article_bands.c.key.in_(all_keys[k:k + 5000]))):
+            if r.article_id not in mine_ids:
+                index.setdefault((r.band, r.key), set()).add(r.article_id)
+    stored = sorted(set().union(*index.values())) if index else []
+    sigs: dict[str, np.ndarray] = {}
+    story_of: dict[str, str] = {}
+    for k in range(0, len(stored), 5000):
+        chunk = stored[k:k + 5000]
+        for cid, csig in conn.execute(select(article_sigs.c.article_id, article_sigs.c.sig)
+                                      .where(article_sigs.c.article_id.in_(chunk))):
+            sigs[cid] = np.frombuffer(csig, dtype="<u8")
+        for cid, st in conn.execute(select(articles.c.id, articles.c.story).where(articles.c.id.in_(chunk))):
+            story_of[cid] = st or cid
+    joined, updates, sig_rows, band_rows = 0, [], [], []
     for article_id, sig, keys in items:
-        pairs = set(enumerate(keys))
-        rows = conn.execute(select(article_bands.c.band, article_bands.c.key, article_bands.c.article_id)
-                            .where(article_bands.c.key.in_(keys)))
-        cands = sorted({r.article_id for r in rows if (r.band, r.key) in pairs} - {article_id})
+        mine = np.frombuffer(sig, dtype="<u8")
+        pairs = list(enumerate(keys))
+        cands = sorted(set().union(*(index.get(p, set()) for p in pairs)) - {article_id})
         best, best_sim = None, -1.0
-        if cands:
-            mine = np.frombuffer(sig, dtype="<u8")
-            for cid, csig in conn.execute(select(article_sigs.c.article_id, article_sigs.c.sig)
-                                          .where(article_sigs.c.article_id.in_(cands))):
-                sim = float(np.mean(np.frombuffer(csig, dtype="<u8") == mine))
-                if sim > best_sim or (sim == best_sim and cid < best):
-                    best, best_sim = cid, sim
+        for cid in cands:
+            sim = float(np.mean(sigs[cid] == mine))
+            if sim > best_sim:
+                best, best_sim = cid, sim
         story = article_id
         if best is not None and best_sim >= threshold:
-            story = conn.execute(select(articles.c.story).where(articles.c.id == best)).scalar_one() or best
+            story = story_of[best]
             joined += 1
-        conn.execute(update(articles).where(articles.c.id == article_id).values(story=story))
-        conn.execute(article_sigs.insert(), [{"article_id": article_id, "sig": sig}])
-        conn.execute(article_bands.insert(), [{"band": b, "key": k, "article_id": article_id} for b, k in sorted(pairs)])
+        story_of[article_id], sigs[article_id] = story, mine
+        for p in pairs:  # later items of this batch see this one
+            index.setdefault(p, set()).add(article_id)
+        updates.append({"k_id": article_id, "k_story": story})
+        sig_rows.append({"article_id": article_id, "sig": sig})
+        band_rows += [{"band": b, "key": k, "article_id": article_id} for b, k in pairs]
+    conn.execute(update(articles).where(articles.c.id == bindparam("k_id")).values(story=bindparam("k_story")), updates)
+    conn.execute(article_sigs.insert(), sig_rows)
+    conn.execute(article_bands.insert(), band_rows)
     return joined
 
 
