@@ -212,3 +212,29 @@ def test_cli_ingest_takes_urls_too(site, tmp_path):
     res = CliRunner().invoke(app, ["ingest", f"{site}/a1.html", "--db", str(tmp_path / "u.db")])
     assert res.exit_code == 0, res.output
     assert "1 added" in res.output
+
+
+def test_watch_stops_cleanly_on_ctrl_c(site, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from stancemap.store import Store
+
+    db = tmp_path / "sigint.db"
+    exe = str(Path(sys.executable).with_name("stancemap"))
+    proc = subprocess.Popen([exe, "watch", f"{site}/feed.xml", "--db", str(db), "--every", "1h", "--rate", "0.01"],
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "200"})
+    lines = []
+    for line in proc.stderr:  # wait for the first round, then press Ctrl-C during the wait
+        lines.append(line)
+        if line.startswith("round 1:"):
+            proc.send_signal(signal.SIGINT)
+            break
+    _, rest = proc.communicate(timeout=60)
+    out = "".join(lines) + rest
+    assert proc.returncode == 0, out
+    assert "round 1: 2 new articles" in out and "stopped; the next watch resumes" in out and "Traceback" not in out
+    assert Store.open(f"sqlite:///{db}").count_articles() == 2

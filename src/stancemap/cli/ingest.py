@@ -106,7 +106,7 @@ def ingest(
         raise typer.Exit(EXIT_REJECTED)
 
 
-def _fetcher(rate: float, retries: int, timeout: float, max_size: str, user_agent: str | None):
+def _fetcher(rate: float, retries: int, timeout: float, max_size: str, user_agent: str | None, stop=None):
     from stancemap.ingest.http import USER_AGENT, Fetcher, Politeness
     from stancemap.ingest.limits import parse_size
 
@@ -114,8 +114,11 @@ def _fetcher(rate: float, retries: int, timeout: float, max_size: str, user_agen
         size = parse_size(max_size)
     except ValueError as e:
         raise typer.BadParameter(str(e)) from None
-    return Fetcher(Politeness(user_agent=user_agent or USER_AGENT, min_interval=rate, retries=retries,
-                              timeout=timeout, max_bytes=size))
+    policy = Politeness(user_agent=user_agent or USER_AGENT, min_interval=rate, retries=retries,
+                        timeout=timeout, max_bytes=size)
+    if stop is None:
+        return Fetcher(policy)
+    return Fetcher(policy, stop=stop)  # Ctrl-C ends a wait (rate, backoff, Retry-After) and stops requests
 
 
 RateOption = Annotated[float, typer.Option(help="Seconds between two requests to one host (robots.txt's Crawl-delay wins when longer)")]
@@ -183,7 +186,13 @@ def watch(
     from stancemap.store import Store
 
     stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    def interrupt(*_):
+        if stop.is_set():  # a second Ctrl-C does not wait for the request under way
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, interrupt)
     try:
         with errors():
             period = parse_every(every)
@@ -193,7 +202,7 @@ def watch(
                 console.print(f"round {n}: {rep.ingest.added} new articles, {rep.fetched} fetched, "
                               f"{rep.not_modified} not modified, {len(rep.failed)} failed", highlight=False)
 
-            with _fetcher(rate, retries, timeout, max_size, user_agent) as fetcher:
+            with _fetcher(rate, retries, timeout, max_size, user_agent, stop) as fetcher:
                 total = watch_feeds(store, feeds, fetcher, every=period, stop=stop, rounds=rounds,
                                     opts=options(date=day(date)), reprint_threshold=reprint_threshold, on_round=said)
     finally:

@@ -9,6 +9,7 @@ Retry-After, conditional GET, a clear User-Agent, timeouts and a size cap per re
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable
@@ -77,9 +78,13 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 
 class Fetcher:
     def __init__(self, policy: Politeness | None = None, *, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, transport: httpx.BaseTransport | None = None):
+                 clock: Callable[[], float] = time.monotonic, transport: httpx.BaseTransport | None = None,
+                 stop: threading.Event | None = None):
+        """``stop``: once set, waits end at once and no further request is made."""
         self.policy = policy or Politeness()
-        self._sleep, self._clock = sleep, clock
+        self._stop = stop
+        self._sleep = stop.wait if stop is not None else sleep
+        self._clock = clock
         self._last: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._client = httpx.Client(
@@ -146,6 +151,8 @@ class Fetcher:
 
     def _once(self, url: str, headers: dict[str, str]) -> Response:
         self._wait_turn(url)
+        if self._stop is not None and self._stop.is_set():
+            raise FetchError(url, "stopped before it was fetched")
         with self._client.stream("GET", url, headers=headers) as r:
             declared = r.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:

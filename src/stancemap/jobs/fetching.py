@@ -64,6 +64,8 @@ def _fetch_one(store, url, fetcher, opts, follow, report, stop, log) -> None:
     try:
         resp = fetcher.get(url, etag=state.get("etag", ""), last_modified=state.get("last_modified", ""))
     except FetchError as e:
+        if stop is not None and stop.is_set():
+            return  # stopped: not a failure, and the state stays as it was
         report.failed.append(e)
         store.save_fetch_state(url, kind=state.get("kind", "page"), status=e.status, note=e.reason)
         return
@@ -83,7 +85,7 @@ def _fetch_one(store, url, fetcher, opts, follow, report, stop, log) -> None:
                 if stop is not None and stop.is_set():
                     return
                 if e.link:
-                    _fetch_page(store, e.link, fetcher, opts, report, fallback_date=e.date, log=log)
+                    _fetch_page(store, e.link, fetcher, opts, report, fallback_date=e.date, log=log, stop=stop)
         return
     _store_page(store, url, resp, opts, report, fallback_date=None)
 
@@ -95,7 +97,7 @@ def _is_feed(resp) -> bool:
     return ("xml" in ct or not ct) and looks_like_feed(resp.body) and not looks_like_html(resp.body[:2048])
 
 
-def _fetch_page(store, url, fetcher, opts, report, *, fallback_date, log) -> None:
+def _fetch_page(store, url, fetcher, opts, report, *, fallback_date, log, stop=None) -> None:
     state = store.fetch_state(url) or {}
     if state.get("article_id"):
         report.skipped += 1
@@ -103,6 +105,8 @@ def _fetch_page(store, url, fetcher, opts, report, *, fallback_date, log) -> Non
     try:
         resp = fetcher.get(url, etag=state.get("etag", ""), last_modified=state.get("last_modified", ""))
     except FetchError as e:
+        if stop is not None and stop.is_set():
+            return
         report.failed.append(e)
         store.save_fetch_state(url, kind="page", status=e.status, note=e.reason)
         return
