@@ -183,3 +183,11 @@ def test_csv_line_over_the_limit_is_dropped_not_held(tmp_path):
     arts, errs = _split(read_path(p, limits=Limits(max_line_bytes=1 << 20)))
     assert [a.id for a in arts] == ["k1", "k3"]
     assert [str(e) for e in errs] == [f"{p}:3: line longer than 1,048,576 characters (--max-line); skipped"]
+
+
+def test_page_over_the_size_limit_is_refused(tmp_path):
+    p = tmp_path / "huge.html"
+    p.write_text(PAGE.replace("</article>", "<p>More words.</p>" * 20_000 + "</article>"), encoding="utf-8")
+    arts, errs = _split(read_path(p, limits=Limits(max_page_bytes=100_000)))
+    assert arts == [] and [str(e) for e in errs] == [
+        f"{p}:1: a web page passes the limit of 100,000 bytes"]

@@ -67,7 +67,7 @@ def _plain(html: str) -> str:
 
 def read_feed(src: Source, opts: ReadOptions) -> Iterator[Record]:
     try:
-        data = src.read_all(opts.limits.max_file_bytes, opts.limits)
+        data = src.read_all(opts.limits.max_page_bytes, opts.limits, "a feed file")
     except TooLarge as e:
         yield rejected(f"{src.name}:1", str(e), "file", src.name)
         return

@@ -86,7 +86,7 @@ def parse_page(html: bytes, where: str, origin: str, opts: ReadOptions, *, url: 
 
 def read_html(src: Source, opts: ReadOptions) -> Iterator[Record]:
     try:
-        data = src.read_all(opts.limits.max_file_bytes, opts.limits)
+        data = src.read_all(opts.limits.max_page_bytes, opts.limits, "a web page")
     except TooLarge as e:
         yield rejected(f"{src.name}:1", str(e), "file", src.name)
         return

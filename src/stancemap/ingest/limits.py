@@ -24,7 +24,8 @@ class Limits:
     max_line_bytes: int = 16 * MiB            # --max-line (a JSONL or CSV line)
     max_article_chars: int = 1_000_000        # --max-article-chars (spaCy's max_length)
     max_json_depth: int = 64                  # --max-json-depth
-    max_file_bytes: int = 64 * MiB            # a single-article file (.txt, .html) read whole
+    max_file_bytes: int = 64 * MiB            # a news-database export, read whole
+    max_page_bytes: int = 16 * MiB            # a web page or feed file, read whole (lxml builds a tree)
 
 
 DEFAULT_LIMITS = Limits()
@@ -33,9 +34,9 @@ DEFAULT_LIMITS = Limits()
 class TooLarge(Exception):
     """Raised by :class:`CappedReader` when the limit is passed."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, what: str = "decompressed size", option: str = "--max-decompressed"):
         self.limit = limit
-        super().__init__(f"decompressed size passes the limit of {limit:,} bytes (--max-decompressed)")
+        super().__init__(f"{what} passes the limit of {limit:,} bytes" + (f" ({option})" if option else ""))
 
 
 class CappedReader(io.RawIOBase):

@@ -42,15 +42,15 @@ def read_text(src: Source, opts: ReadOptions) -> Iterator[Record]:
     single = kind in ("dated", "plain")
     # one article: at most 4 bytes a character, and some slack; an export may hold thousands
     cap = min(lim.max_file_bytes, lim.max_article_chars * 4 + 4096) if single else lim.max_file_bytes
+    what = (f"one article of at most {lim.max_article_chars:,} characters (--max-article-chars)" if single else
+            f"an export of at most {lim.max_file_bytes:,} bytes")
     if src.size is not None and not src.gzipped and src.size > cap:
-        what = f"one article of at most {lim.max_article_chars:,} characters (--max-article-chars)" if single else \
-            f"an export of at most {lim.max_file_bytes:,} bytes"
         yield rejected(f"{src.name}:1", f"file of {src.size:,} bytes is too large for {what}", "text", src.name)
         return
     try:
-        text, _enc = decode(src.read_all(cap, lim), src.name, opts.encoding)
+        text, _enc = decode(src.read_all(cap, lim, "the text"), src.name, opts.encoding)
     except TooLarge as e:
-        yield rejected(f"{src.name}:1", f"{e} (read at most {cap:,} bytes of this file)", "text", src.name)
+        yield rejected(f"{src.name}:1", f"{e}: too large for {what}", "text", src.name)
         return
     except InputError as e:
         yield Record(None, e, e.where, src.name)

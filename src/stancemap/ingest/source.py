@@ -58,12 +58,12 @@ class Source:
             raw = gzip.GzipFile(fileobj=raw, mode="rb")
         return capped(raw, limits.max_decompressed_bytes)
 
-    def read_all(self, limit: int, limits: Limits) -> bytes:
-        """The whole content; TooLarge when it passes ``limit`` bytes (a single-article file)."""
+    def read_all(self, limit: int, limits: Limits, what: str = "file size") -> bytes:
+        """The whole content; TooLarge when it passes ``limit`` bytes (a file read whole)."""
         with self.open(limits) as fh:
             data = fh.read(limit + 1)
         if len(data) > limit:
-            raise TooLarge(limit)
+            raise TooLarge(limit, what, "")
         return data
 
 
