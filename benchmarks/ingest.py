@@ -53,6 +53,10 @@ def make_hostile(d: Path) -> dict[str, Path]:
     p = d / "random.txt"
     p.write_bytes(os.urandom(20 << 20))
     files["20 MB of random bytes (.txt, --date)"] = p
+    p = d / "huge.html"
+    with open(p, "w") as fh:
+        fh.write("<html><head><title>Huge</title></head><body>" + "<div><p>Word after word.</p></div>" * 1_800_000 + "</body></html>")
+    files["60 MB web page (.html)"] = p
     p = d / "zipbomb.zip"
     with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
         with zf.open("inner.jsonl", "w") as fh:
