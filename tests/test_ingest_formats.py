@@ -191,3 +191,16 @@ def test_page_over_the_size_limit_is_refused(tmp_path):
     arts, errs = _split(read_path(p, limits=Limits(max_page_bytes=100_000)))
     assert arts == [] and [str(e) for e in errs] == [
         f"{p}:1: a web page passes the limit of 100,000 bytes"]
+
+
+def test_atom_feed_file_and_relative_links():
+    from stancemap.ingest.feeds import parse_feed
+
+    atom = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Herald</title>
+<entry><title>Minister opposes the tax</title><link href="/news/tax"/><id>tag:herald,2024:1</id>
+<updated>2024-04-02T08:00:00Z</updated><content type="html">&lt;p&gt;The minister said she opposed the tax.&lt;/p&gt;</content></entry></feed>"""
+    title, entries = parse_feed(atom, "https://herald.example/feed.atom")
+    assert title == "Herald"
+    assert [(e.link, e.date, e.title) for e in entries] == [
+        ("https://herald.example/news/tax", dt.date(2024, 4, 2), "Minister opposes the tax")]
+    assert "opposed the tax" in entries[0].content

@@ -35,11 +35,13 @@ def looks_like_feed(head: bytes) -> bool:
     return b"<rss" in h or b"<feed" in h or b"<rdf:rdf" in h
 
 
-def parse_feed(data: bytes) -> tuple[str, list[FeedEntry]]:
-    """``(feed title, entries)``; an empty list when ``data`` is not a feed."""
+def parse_feed(data: bytes, base_url: str = "") -> tuple[str, list[FeedEntry]]:
+    """``(feed title, entries)``; an empty list when ``data`` is not a feed. Relative links
+    are resolved against ``base_url`` (the feed's own URL)."""
     import feedparser
 
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    headers = {"content-location": base_url} if base_url else None
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True, response_headers=headers)
     title = clean(parsed.feed.get("title", "") or "")
     entries = []
     for e in parsed.entries:

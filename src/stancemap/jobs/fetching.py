@@ -78,7 +78,7 @@ def _fetch_one(store, url, fetcher, opts, follow, report, stop, log) -> None:
     if log:
         log(f"{resp.status} {url}")
     if _is_feed(resp):
-        _, entries = parse_feed(resp.body)
+        _, entries = parse_feed(resp.body, resp.url)
         store.save_fetch_state(url, kind="feed", status=resp.status, etag=resp.etag, last_modified=resp.last_modified)
         if follow:
             for e in entries:

@@ -1,7 +1,10 @@
 """The database schema, in SQLAlchemy Core. Alembic migrations create and evolve it.
 
 Tables:
-- ``articles``: one row per distinct article text (``fingerprint`` is unique).
+- ``articles``: one row per distinct article text (``fingerprint`` is unique); ``origin`` the
+  file or URL it came from, ``story`` the first article of its reprint group.
+- ``article_sigs`` / ``article_bands``: MinHash signatures and LSH band keys (reprints).
+- ``fetched``: the last fetch of each URL (conditional GET, ``watch`` resuming).
 - ``claims``: one row per extracted claim; ``status`` drives the review queue.
 - ``extractions``: which article was extracted with which codebook and extractor version;
   written in the same transaction as its claims, so a crash never leaves half an article.
