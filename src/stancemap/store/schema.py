@@ -48,7 +48,8 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("fingerprint", String(64), nullable=False, unique=True),
     Column("ingested_at", DateTime(timezone=True), server_default=func.now()),
-    Column("origin", Text, nullable=False, default="", server_default=""),  # file, ARCHIVE!MEMBER or URL
+    Column("origin", Text, nullable=False, server_default=""),  # file, ARCHIVE!MEMBER or URL (no Python default:
+    # inserts written for older revisions leave it out)
     Column("story", String(200), nullable=True),  # first article of its reprint group (store.stories)
     Index("ix_articles_date", "date"),
     Index("ix_articles_story", "story"),
@@ -125,7 +126,7 @@ claims = Table(
     Column("status", String(12), nullable=False, default="machine"),
     Column("note", Text, nullable=False, default=""),
     Column("source", String(200), nullable=False, default=""),
-    Column("reviewer", String(100), nullable=False, default="", server_default=""),  # latest decision's
+    Column("reviewer", String(100), nullable=False, server_default=""),  # latest decision's (no Python default: see origin)
     Column("reviewed_at", DateTime(timezone=True), nullable=True),
     # the story a claim quotes: a 64-bit hash of its normalised evidence (counts.story_hash);
     # NULL only between a bulk load and rebuild_claim_counts, which fills it

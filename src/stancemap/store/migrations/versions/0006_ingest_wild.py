@@ -23,9 +23,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("articles") as batch:
-        batch.add_column(sa.Column("origin", sa.Text, nullable=False, server_default=""))
-        batch.add_column(sa.Column("story", sa.String(200), nullable=True))
+    # plain ALTER TABLE (no batch copy): on SQLite a copy drops ``articles``, and with foreign
+    # keys on that deletes every claim
+    op.add_column("articles", sa.Column("origin", sa.Text, nullable=False, server_default=""))
+    op.add_column("articles", sa.Column("story", sa.String(200), nullable=True))
     op.create_index("ix_articles_story", "articles", ["story"])
     op.create_table(
         "article_sigs",
@@ -57,6 +58,5 @@ def downgrade() -> None:
     op.drop_table("article_bands")
     op.drop_table("article_sigs")
     op.drop_index("ix_articles_story", "articles")
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("story")
-        batch.drop_column("origin")
+    for column in ("story", "origin"):  # ALTER TABLE DROP COLUMN (SQLite >= 3.35), never a table copy
+        op.execute(f"ALTER TABLE articles DROP COLUMN {column}")
