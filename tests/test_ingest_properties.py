@@ -164,3 +164,26 @@ def test_a_second_run_adds_nothing(items, more):
         assert first.added == n and second.added == 0 and second.reprints == 0
         assert len(texts) >= n  # texts differing only in case and spaces are one article
         assert len(second.rejected) == len(first.rejected) - first.conflicts + second.conflicts
+
+
+NO_DIGITS = st.text(alphabet=st.characters(blacklist_categories=("Nd", "Cs")), max_size=300)  # no dates in the text
+PAGE = ("<!DOCTYPE html><html><head><title>{title}</title>{meta}</head><body><nav>Home News</nav>"
+        "<article><h1>{title}</h1>{paras}</article></body></html>")
+
+
+@SETTINGS
+@given(NO_DIGITS.filter(lambda t: len(t) <= 60), st.lists(NO_DIGITS, max_size=6), st.one_of(st.none(), DATES),
+       st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+def test_html_reader(title, paras, date, encoding):
+    meta = f'<meta property="article:published_time" content="{date.isoformat()}">' if date else ""
+    html = PAGE.format(title=title, meta=meta, paras="".join(f"<p>{p}</p>" for p in paras))
+    with _tmp() as d:
+        p = Path(d) / "page.html"
+        p.write_bytes(html.encode(encoding, "replace"))
+        recs = list(read_path(p, limits=LIMITS))
+        assert len(recs) == 1
+        r = recs[0]
+        if r.article is not None:
+            assert date is not None and r.article.date == date
+        else:
+            assert r.error.where == f"{p}:1" and r.error.field in ("text", "date")
