@@ -56,7 +56,9 @@ class Site(BaseHTTPRequestHandler):
                 return self._send(304)
             items = "".join(
                 f"<item><title>Story {n}</title><link>{host}/{link}</link>"
-                f"<pubDate>Mon, 0{n} Jan 2024 10:00:00 GMT</pubDate></item>"
+                f"<pubDate>Mon, 0{n} Jan 2024 10:00:00 GMT</pubDate>"
+                + ("<description>The council said it supports the bridge.</description>" if n == 1 else "")
+                + "</item>"
                 for n, link in ((1, "a1.html"), (2, "a2.html"), (3, "private/p.html")))
             body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Town News</title>{items}</channel></rss>'
             return self._send(200, body.encode(), "application/rss+xml", [("ETag", self.feed_etag)])
@@ -124,6 +126,18 @@ def test_feed_is_followed_robots_honoured_and_refetch_is_conditional(site, store
         again = fetch_urls(store, [f"{site}/feed.xml"], fetcher)
     assert again.not_modified == 1 and Site.conditional["/feed.xml"] == 1
     assert again.ingest.added == 0 and Site.hits["/a1.html"] == 1
+
+
+def test_feed_without_following_stores_the_entries_content(site, tmp_path):
+    from stancemap.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'nf.db'}")
+    fetcher, _ = _fetcher()
+    with fetcher:
+        rep = fetch_urls(store, [f"{site}/feed.xml"], fetcher, follow=False)
+    assert Site.hits["/a1.html"] == 0 and rep.ingest.added == 1
+    assert store.article(f"{site}/a1.html").text == "The council said it supports the bridge."
+    assert len(rep.ingest.rejected) == 2 and all(e.field == "text" for e in rep.ingest.rejected)
 
 
 def test_429_retry_after_is_honoured(site, store):

@@ -141,7 +141,7 @@ def fetch(
     db: DbOption = None,
     date: DateOption = None,
     encoding: EncodingOption = None,
-    follow: Annotated[bool, typer.Option(help="Fetch the articles a feed links to")] = True,
+    follow: Annotated[bool, typer.Option(help="Fetch the articles a feed links to (--no-follow: store the entries' own content)")] = True,
     rate: RateOption = 1.0,
     retries: RetriesOption = 3,
     timeout: TimeoutOption = 20.0,

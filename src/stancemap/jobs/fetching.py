@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from stancemap.errors import FetchError, InputError
-from stancemap.ingest.feeds import looks_like_feed, parse_feed
+from stancemap.ingest.feeds import looks_like_feed, parse_feed, read_feed
 from stancemap.ingest.html import looks_like_html, parse_page
 from stancemap.ingest.http import Fetcher
 from stancemap.ingest.records import rejected
 from stancemap.ingest.reprints import DEFAULT_THRESHOLD
-from stancemap.ingest.source import ReadOptions
+from stancemap.ingest.source import ReadOptions, bytes_source
 from stancemap.jobs.ingestion import group_reprints
 from stancemap.store import IngestReport, Store
 
@@ -80,12 +80,14 @@ def _fetch_one(store, url, fetcher, opts, follow, report, stop, log) -> None:
     if _is_feed(resp):
         _, entries = parse_feed(resp.body, resp.url)
         store.save_fetch_state(url, kind="feed", status=resp.status, etag=resp.etag, last_modified=resp.last_modified)
-        if follow:
-            for e in entries:
-                if stop is not None and stop.is_set():
-                    return
-                if e.link:
-                    _fetch_page(store, e.link, fetcher, opts, report, fallback_date=e.date, log=log, stop=stop)
+        if not follow:  # the entries' own content, as for a feed file
+            _count(report, store.add_articles(read_feed(bytes_source(url, resp.body, resp.url), opts)))
+            return
+        for e in entries:
+            if stop is not None and stop.is_set():
+                return
+            if e.link:
+                _fetch_page(store, e.link, fetcher, opts, report, fallback_date=e.date, log=log, stop=stop)
         return
     _store_page(store, url, resp, opts, report, fallback_date=None)
 
@@ -130,11 +132,12 @@ def _store_page(store, url, resp, opts, report, *, fallback_date: dt.date | None
     note = str(one.rejected[0].reason) if one.rejected else ""
     store.save_fetch_state(url, kind="page", status=resp.status, etag=resp.etag, last_modified=resp.last_modified,
                            article_id=stored, note=note)
-    report.ingest.read += one.read
-    report.ingest.added += one.added
-    report.ingest.duplicates += one.duplicates
-    report.ingest.renamed += one.renamed
-    report.ingest.conflicts += one.conflicts
+    _count(report, one)
+
+
+def _count(report: FetchReport, one: IngestReport) -> None:
+    for k in ("read", "added", "duplicates", "renamed", "conflicts"):
+        setattr(report.ingest, k, getattr(report.ingest, k) + getattr(one, k))
     report.ingest.rejected += one.rejected
 
 
