@@ -58,7 +58,12 @@ def assign(conn: Connection, items: Sequence[tuple[str, bytes, list[int]]], thre
     for article_id, sig, keys in items:
         mine = np.frombuffer(sig, dtype="<u8")
         pairs = list(enumerate(keys))
-        cands = sorted(set().union(*(index.get(p, set()) for p in pairs)) - {article_id})
+        found: set[str] = set()
+        for p in pairs:
+            hit = index.get(p)
+            if hit:
+                found |= hit
+        cands = sorted(found - {article_id})
         best, best_sim = None, -1.0
         for cid in cands:
             sim = float(np.mean(sigs[cid] == mine))
