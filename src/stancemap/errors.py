@@ -58,3 +58,13 @@ class ModelMissing(StancemapError):
 
 class TrainingError(StancemapError):
     """Training data cannot be used (no examples, a gold claim outside the codebook...)."""
+
+
+class FetchError(StancemapError):
+    """A URL could not be fetched (robots.txt, too many retries, a redirect loop, too large...)."""
+
+    def __init__(self, url: str, reason: str, status: int = 0):
+        self.url = url
+        self.reason = reason
+        self.status = status
+        super().__init__(f"{url}: {reason}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from stancemap.cli import analysis, core, kb, learn, review
+from stancemap.cli import analysis, core, ingest, kb, learn, review
 
 app = typer.Typer(
     name="stancemap",
@@ -19,6 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 core.register(app)
+ingest.register(app)
 analysis.register(app)
 review.register(app)
 learn.register(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -43,34 +42,6 @@ def _report_rejected(rejected) -> None:
         console.print(f"[yellow]rejected[/] {err}", highlight=False)
     if len(rejected) > 50:
         console.print(f"... and {len(rejected) - 50} more rejected records", highlight=False)
-
-
-def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: .txt (dated), .jsonl, .jsonl.gz, .csv")],
-    db: DbOption = None,
-    date: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date for plain .txt files without a 'date' line")] = None,
-    column: Annotated[list[str], typer.Option("--column", help="CSV column mapping FIELD=COLUMN, e.g. text=body (repeatable)")] = [],  # noqa: B006
-) -> None:
-    """Store articles. Re-ingesting is a no-op; bad records are reported as FILE:LINE: reason (exit 3)."""
-    from stancemap.jobs import ingest_paths
-    from stancemap.store import Store
-
-    columns = {}
-    for spec in column:
-        field, sep, col = spec.partition("=")
-        if not sep or field not in ("id", "date", "source", "title", "url", "text"):
-            raise typer.BadParameter(f"--column {spec!r}: use FIELD=COLUMN with FIELD one of id, date, source, title, url, text")
-        columns[field] = col
-    with errors():
-        store = Store.open(db)
-        with _progress() as prog:
-            task = prog.add_task("ingesting", total=None)
-            report = ingest_paths(store, paths, date=day(date), columns=columns, progress=lambda: prog.advance(task))
-    _report_rejected(report.rejected)
-    console.print(f"read {report.read} articles: {report.added} added, {report.duplicates} already stored, "
-                  f"{len(report.rejected)} rejected", highlight=False)
-    if report.rejected:
-        raise typer.Exit(EXIT_REJECTED)
 
 
 def extract(
@@ -278,7 +249,6 @@ def export(
 def register(app: typer.Typer) -> None:
     app.command()(demo)
     app.command()(export)
-    app.command()(ingest)
     app.command()(extract)
     app.command()(claims)
     app.command()(evaluate)

@@ -5,6 +5,6 @@ writes back through the ``store``; the faces (CLI, web) call these and nothing l
 """
 
 from stancemap.jobs.extraction import ExtractionReport, extract_store, extract_stream
-from stancemap.jobs.ingestion import ingest_paths
+from stancemap.jobs.ingestion import group_reprints, ingest_paths
 
-__all__ = ["ExtractionReport", "extract_store", "extract_stream", "ingest_paths"]
+__all__ = ["ExtractionReport", "extract_store", "extract_stream", "group_reprints", "ingest_paths"]

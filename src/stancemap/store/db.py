@@ -21,7 +21,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from stancemap.errors import InputError, StoreError
 from stancemap.model import Article, Claim, Codebook, Stance
-from stancemap.store import counts
+from stancemap.store import counts, fetch_state, stories
+from stancemap.store.articles import Incoming, insert_articles
 from stancemap.store.schema import articles, claim_reviews, claims, codebooks, extractions
 
 DEFAULT_URL = "sqlite:///stancemap.db"
@@ -56,6 +57,9 @@ class IngestReport:
     added: int = 0
     duplicates: int = 0
     rejected: list[InputError] = field(default_factory=list)
+    renamed: int = 0      # stored under a qualified id (their id was another source's)
+    conflicts: int = 0    # not stored: same id, same source and origin, another text (in ``rejected``)
+    reprints: int = 0     # joined the story of an earlier article (near-duplicates)
 
 
 def _insert_ignore(engine: Engine, table):
@@ -111,39 +115,56 @@ class Store:
 
     # ----------------------------------------------------------------- ingest
     def add_articles(self, records: Iterable, *, batch: int = 500, progress=None) -> IngestReport:
-        """Store articles from ``ingest`` records; bad records go to ``report.rejected``."""
+        """Store articles from ``ingest`` records; bad records and id conflicts go to ``report.rejected``."""
         report = IngestReport()
-        chunk: list[Article] = []
+        chunk: list[Incoming] = []
         for rec in records:
             if rec.error is not None:
                 report.rejected.append(rec.error)
             else:
                 report.read += 1
-                chunk.append(rec.article)
+                chunk.append(Incoming(rec.article, getattr(rec, "where", ""), getattr(rec, "origin", "")))
             if len(chunk) >= batch:
-                report.added += self._insert_articles(chunk)
+                self._insert_articles(chunk, report)
                 chunk = []
             if progress:
                 progress()
         if chunk:
-            report.added += self._insert_articles(chunk)
-        report.duplicates = report.read - report.added
+            self._insert_articles(chunk, report)
+        report.duplicates = report.read - report.added - report.conflicts
         return report
 
-    def _insert_articles(self, items: Sequence[Article]) -> int:
-        rows, seen = [], set()
-        for a in items:
-            fp = a.fingerprint
-            if fp in seen:
-                continue
-            seen.add(fp)
-            rows.append({"id": a.id, "date": a.date, "source": a.source, "title": a.title,
-                         "url": a.url, "text": a.text, "fingerprint": fp})
+    def _insert_articles(self, items: Sequence[Incoming], report: IngestReport) -> None:
         with self.engine.begin() as conn:
-            before = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-            conn.execute(_insert_ignore(self.engine, articles), rows)
-            after = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-        return after - before
+            added, renamed, conflicts = insert_articles(conn, items, lambda t: _insert_ignore(self.engine, t))
+        report.added += added
+        report.renamed += renamed
+        report.conflicts += len(conflicts)
+        report.rejected.extend(conflicts)
+
+    # ---------------------------------------------------------------- reprints
+    def unsigned_articles(self, *, batch: int = 500) -> list[tuple[str, str]]:
+        """(id, text) of up to ``batch`` articles not yet in the reprint index, oldest first."""
+        with self.engine.connect() as conn:
+            return stories.unsigned(conn, batch)
+
+    def add_signatures(self, items, *, threshold: float) -> int:
+        """Index (article id, MinHash bytes, band keys) and group each with its reprints; see store.stories."""
+        with self.engine.begin() as conn:
+            return stories.assign(conn, items, threshold)
+
+    def story_groups(self, *, min_size: int = 2, limit: int = 50, article_id: str | None = None) -> list[list[dict]]:
+        with self.engine.connect() as conn:
+            return list(stories.groups(conn, min_size=min_size, limit=limit, article_id=article_id))
+
+    # ------------------------------------------------------------ fetch state
+    def fetch_state(self, url: str) -> dict | None:
+        with self.engine.connect() as conn:
+            return fetch_state.get(conn, url)
+
+    def save_fetch_state(self, url: str, **values) -> None:
+        with self.engine.begin() as conn:
+            fetch_state.put(conn, url, **values)
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:

@@ -1,7 +1,10 @@
 """The database schema, in SQLAlchemy Core. Alembic migrations create and evolve it.
 
 Tables:
-- ``articles``: one row per distinct article text (``fingerprint`` is unique).
+- ``articles``: one row per distinct article text (``fingerprint`` is unique); ``origin`` the
+  file or URL it came from, ``story`` the first article of its reprint group.
+- ``article_sigs`` / ``article_bands``: MinHash signatures and LSH band keys (reprints).
+- ``fetched``: the last fetch of each URL (conditional GET, ``watch`` resuming).
 - ``claims``: one row per extracted claim; ``status`` drives the review queue.
 - ``extractions``: which article was extracted with which codebook and extractor version;
   written in the same transaction as its claims, so a crash never leaves half an article.
@@ -21,8 +24,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -43,7 +48,40 @@ articles = Table(
     Column("text", Text, nullable=False),
     Column("fingerprint", String(64), nullable=False, unique=True),
     Column("ingested_at", DateTime(timezone=True), server_default=func.now()),
+    Column("origin", Text, nullable=False, server_default=""),  # file, ARCHIVE!MEMBER or URL (no Python default:
+    # inserts written for older revisions leave it out)
+    Column("story", String(200), nullable=True),  # first article of its reprint group (store.stories)
     Index("ix_articles_date", "date"),
+    Index("ix_articles_story", "story"),
+)
+
+article_sigs = Table(  # each article's MinHash signature (128 unsigned 64-bit values)
+    "article_sigs",
+    metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("sig", LargeBinary, nullable=False),
+)
+
+article_bands = Table(  # the LSH index: one row per (band, key of the signature's slice) and article
+    "article_bands",
+    metadata,
+    Column("band", SmallInteger, nullable=False),
+    Column("key", BigInteger, nullable=False),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    PrimaryKeyConstraint("key", "band", "article_id", name="pk_article_bands")  # look-up by key,
+)
+
+fetched = Table(  # the last fetch of each URL: conditional GET, and where `watch` resumes
+    "fetched",
+    metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("kind", String(10), nullable=False),          # feed or page
+    Column("status", Integer, nullable=False),           # HTTP status, 0 when no response
+    Column("etag", Text, nullable=False, default="", server_default=""),
+    Column("last_modified", Text, nullable=False, default="", server_default=""),
+    Column("article_id", String(200), nullable=True),
+    Column("note", Text, nullable=False, default="", server_default=""),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
 )
 
 codebooks = Table(
@@ -88,7 +126,7 @@ claims = Table(
     Column("status", String(12), nullable=False, default="machine"),
     Column("note", Text, nullable=False, default=""),
     Column("source", String(200), nullable=False, default=""),
-    Column("reviewer", String(100), nullable=False, default="", server_default=""),  # latest decision's
+    Column("reviewer", String(100), nullable=False, server_default=""),  # latest decision's (no Python default: see origin)
     Column("reviewed_at", DateTime(timezone=True), nullable=True),
     # the story a claim quotes: a 64-bit hash of its normalised evidence (counts.story_hash);
     # NULL only between a bulk load and rebuild_claim_counts, which fills it
