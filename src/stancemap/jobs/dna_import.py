@@ -96,7 +96,7 @@ class _Importer:
         self.coders = {c["ID"]: c["Name"] for c in tables["CODERS"]}
         agreement = next((v for v in tables["VARIABLES"] if v["ID"] == self.vars.get("agreement")), None)
         self.agreement_type = agreement["DataType"] if agreement else None
-        body = {"tables": tables, "version": dna.version(), "file": dna.path.name,
+        body = {"tables": tables, "version": dna.version(), "file": dna.path.name, "roles": self.vars,
                 "next_ids": {t: dna.max_id(t) + 1 for t in ("DOCUMENTS", "STATEMENTS", "DATABOOLEAN", "DATAINTEGER",
                                                             "DATASHORTTEXT", "DATALONGTEXT")}}
         self.fp = store.save_dna_project(project, self.book.codebook, statement_type=self.type_id, body=body)
