@@ -10,7 +10,8 @@ Rejected claims are left out.
 When the codebook came from an imported DNA project, the file starts from that project: its
 coders (colours, passwords, permissions), statement types, variables, entities with their
 attributes, regexes, documents and statements, all with their DNA ids. A statement whose
-claim was not changed since is written exactly as it was; one whose claim was edited gets
+claim was not changed since is written exactly as it was (a "stancemap" statement accepted
+in review gets its reviewer as coder); one whose claim was edited gets
 the new organization, concept and agreement and its reviewer as coder (its span and other
 values stay); claims added since (extracted or coded in stancemap) are added. Importing the
 sample file and exporting it gives the same file, table for table and row for row.
@@ -62,6 +63,7 @@ class _Exporter:
         self.store, self.w, self.book = store, writer, book
         self.roles, self.type_id, self.agreement_type = roles, type_id, agreement_type
         self.docs: dict[str, _DocRef] = {}
+        self.coder_names = {c["ID"]: c["Name"] for c in writer.tables["CODERS"]}
         self._offsets: OrderedDict[str, tuple[Offsets, str]] = OrderedDict()
 
     # -------------------------------------------------------------- values
@@ -138,9 +140,11 @@ class _Exporter:
                 report.dropped += 1
                 continue
             unchanged = s["claim_id"] is None or (
-                s["c_status"] in ("human", "machine") and s["c_actor"] == s["claim_actor"]
-                and s["c_issue"] == s["claim_issue"] and s["c_stance"] == s["claim_stance"])
+                s["c_actor"] == s["claim_actor"] and s["c_issue"] == s["claim_issue"]
+                and s["c_stance"] == s["claim_stance"])
             coder = s["coder"]
+            if unchanged and s["c_status"] == "accepted" and self.coder_names.get(coder) == MACHINE_CODER:
+                coder = self.w.coder(s["c_reviewer"] or "reviewer")  # stancemap's statement, now reviewed
             if not unchanged:
                 keep = {v[2]: (v[0], v[1]) for v in data}
                 mine = {self.roles.get(k) for k in ("organization", "concept", "agreement")}

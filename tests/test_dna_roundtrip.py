@@ -1,0 +1,269 @@
+"""DNA interop end to end: import a .dna file, analyse it, export it, import it again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sqlite3
+
+import pytest
+
+from dna_files import DOC1, DOC2, dna_holdings, make_dna, span, table_rows
+from test_dna_format import assert_dna_30_schema
+from stancemap.errors import InputError, StancemapError
+from stancemap.ingest.dna_schema import check_password
+from stancemap.jobs.dna_export import export_dna
+from stancemap.jobs.dna_import import import_dna
+from stancemap.jobs.dna_mapping import load_mapping
+from stancemap.knowledge.kb import KnowledgeBase
+from stancemap.model import Article, Claim
+from stancemap.report.data import network_from_store
+from stancemap.store import Store
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return KnowledgeBase.builtin()
+
+
+@pytest.fixture
+def hand(tmp_path):
+    return make_dna(tmp_path / "hearings.dna")
+
+
+def _claims(store):
+    return {(c["article_id"], c["actor"], c["issue"], c["stance"], c["evidence"], c["speaker"], c["status"],
+             c["reviewer"], c["date"]) for c in store.claims(mapped_only=False, include_rejected=True)}
+
+
+def test_statements_become_human_claims(store, hand, kb):
+    r = import_dna(store, hand, kb=kb)
+    assert (r.documents, r.statements, r.claims, r.kept, r.rejected) == (3, 8, 6, 2, [])
+    assert r.from_kb == {"United Nations": "UN"} and r.new_actors == ["Sierra Club", "Acme Oil"]
+    by_ev = {c["evidence"]: c for c in store.claims(mapped_only=False)}
+    c = by_ev["The Sierra Club \U0001F333 supports a carbon tax."]  # after a two-unit character in DNA's count
+    assert (c["actor"], c["issue"], c["stance"], c["speaker"], c["status"], c["reviewer"]) == (
+        "SIERRA_CLUB", "carbon_tax", "support", "Jane Roe", "human", "Ana")
+    assert c["date"] == dt.date(2005, 1, 26) and c["article_id"] == "dna-hearings-1"
+    art = store.article("dna-hearings-2")
+    c = by_ev["The Sierra Club backs a ban on coal."]  # DNA's span had a trailing space; the text leading blanks
+    assert art.text[c["ev_start"]:c["ev_end"]] == c["evidence"] and art.date == dt.date(2005, 2, 2)
+    assert by_ev["Acme Oil opposes a carbon tax."]["stance"] == "oppose"
+    assert by_ev["Acme Oil wants a carbon tax, said nobody."]["reviewer"] == "Admin"
+    assert by_ev["Senate hearing."]["issue"] is None and by_ev["Senate hearing."]["actor"] == "UN"
+    assert "Acme Oil rejects" not in by_ev  # no organization: kept for DNA, no claim
+    book = store.codebook(r.codebook)
+    assert [(a.id, a.name, a.description) for a in book.actors] == [
+        ("SIERRA_CLUB", "Sierra Club", "Type: NGO"), ("ACME_OIL", "Acme Oil", "Type: Business"),
+        ("UN", "United Nations", "")]
+    assert [(i.id, i.label, i.description) for i in book.issues] == [
+        ("carbon_tax", "Carbon tax", "a levy on CO2"), ("ban_on_coal", "Ban on coal", "")]
+    assert store.latest_codebook() == r.codebook
+
+
+def test_import_twice_adds_nothing(store, hand, kb):
+    import_dna(store, hand, kb=kb)
+    before = (_claims(store), store.count_articles(), store.count_dna("hearings"))
+    r = import_dna(store, hand, kb=kb)
+    assert (r.documents, r.statements, r.claims, r.skipped) == (0, 0, 0, 3)
+    assert (_claims(store), store.count_articles(), store.count_dna("hearings")) == before
+
+
+def test_new_statements_in_dna_are_added_on_reimport(tmp_path, kb):
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    path = make_dna(tmp_path / "p.dna")
+    import_dna(store, path, kb=kb)
+    path.unlink()
+    make_dna(path, extra_statements=[(8, 2, DOC2, "Acme Oil rejects a ban", 1, 3, 5, 1, 1)])
+    r = import_dna(store, path, kb=kb)
+    assert (r.statements, r.claims) == (1, 1)
+    assert store.count_dna("p") == {"documents": 3, "statements": 9, "with_claim": 7}
+
+
+def test_extraction_never_replaces_imported_claims(store, hand, kb, articles):
+    r = import_dna(store, hand, kb=kb)
+    before = _claims(store)
+    art = store.article("dna-hearings-1")
+    i = art.text.index("Acme Oil opposes")
+    mc = Claim(article_id=art.id, date=art.date, actor="ACME_OIL", issue="carbon_tax", stance="oppose",
+               evidence=art.text[i:i + 16], start=i, end=i + 16, confidence=0.7, extractor="x", extractor_version="9")
+    store.save_extractions(r.codebook, "9", [(art, [mc])])
+    assert before <= _claims(store) and len(_claims(store)) == len(before) + 1
+
+
+def test_import_export_import_is_lossless(store, hand, kb, tmp_path):
+    r1 = import_dna(store, hand, kb=kb)
+    out = tmp_path / "out.dna"
+    rep = export_dna(store, out)
+    assert (rep.project, rep.kept, rep.edited, rep.added, rep.dropped) == ("hearings", 8, 0, 0, 0)
+    assert_dna_30_schema(out)
+    assert table_rows(out) == table_rows(hand)  # every table, row for row
+    again = Store.open(f"sqlite:///{tmp_path / 'again.db'}")
+    r2 = import_dna(again, out, project="hearings", kb=kb)
+    assert r2.codebook == r1.codebook and again.codebook(r2.codebook) == store.codebook(r1.codebook)
+    assert _claims(again) == _claims(store)
+    assert [store.article(f"dna-hearings-{i}") for i in (1, 2, 3)] == [again.article(f"dna-hearings-{i}") for i in (1, 2, 3)]
+
+
+def test_the_sample_round_trips_row_for_row(shared, tmp_path, kb):
+    sample = shared / "dna" / "sample.dna"
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    r = import_dna(store, sample, kb=kb)
+    assert (r.documents, r.statements, r.claims, r.kept, r.rejected) == (7, 41, 40, 1, [])
+    export_dna(store, tmp_path / "out.dna")
+    got, want = table_rows(tmp_path / "out.dna"), table_rows(sample)
+    assert got == want  # coders with colours and passwords, NPF and Annotation types, entities, attributes...
+    with sqlite3.connect(tmp_path / "out.dna") as conn:
+        assert check_password("sample", conn.execute("SELECT Password FROM CODERS WHERE ID = 2").fetchone()[0])
+
+
+def _edges(g) -> dict[frozenset, float]:
+    return {frozenset((u, v)): d["weight"] for u, v, d in g.edges(data=True)}
+
+
+def _dna_network(holdings: dict[str, set], kind: str) -> dict[frozenset, float]:
+    """DNA's one-mode organization networks with "ignore duplicate statements": congruence counts
+    the (concept, agreement) pairs two organizations share; conflict the pairs of statements on a
+    concept with different agreement."""
+    out = {}
+    for a, b in itertools.combinations(sorted(holdings), 2):
+        ha, hb = holdings[a], holdings[b]
+        if kind == "congruence":
+            w = len(ha & hb)
+        else:
+            w = sum(1 for c, q in ha for c2, q2 in hb if c == c2 and q != q2)
+        if w:
+            out[frozenset((a, b))] = float(w)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["congruence", "conflict"])
+def test_networks_are_dnas(store, hand, kb, kind):
+    r = import_dna(store, hand, kb=kb)
+    names = {a.id: a.name for a in store.codebook(r.codebook).actors}
+    g = network_from_store(store, kind=kind)
+    got = {frozenset(names[n] for n in e): w for e, w in _edges(g).items()}
+    assert got == _dna_network(dna_holdings(hand), kind)
+    # by hand: Sierra Club supports both; Acme Oil opposes both and also once supports the tax
+    want = {"congruence": {frozenset(("Sierra Club", "Acme Oil")): 1.0},
+            "conflict": {frozenset(("Sierra Club", "Acme Oil")): 2.0}}[kind]
+    assert got == want
+
+
+@pytest.mark.parametrize("kind", ["congruence", "conflict"])
+def test_networks_over_the_sample_are_dnas(shared, tmp_path, kb, kind):
+    sample = shared / "dna" / "sample.dna"
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    r = import_dna(store, sample, kb=kb)
+    names = {a.id: a.name for a in store.codebook(r.codebook).actors}
+    got = {frozenset(names[n] for n in e): w for e, w in _edges(network_from_store(store, kind=kind)).items()}
+    assert got == _dna_network(dna_holdings(sample), kind)
+    if kind == "congruence":  # counted by hand from the sample's statements 26-37
+        assert got[frozenset(("Sierra Club", "U.S. Public Interest Research Group"))] == 4.0
+
+
+def test_edits_in_stancemap_reach_dna(store, hand, kb, tmp_path):
+    import_dna(store, hand, kb=kb)
+    by_ev = {c["evidence"]: c for c in store.claims(mapped_only=False)}
+    store.set_status(by_ev["Acme Oil opposes a carbon tax."]["id"], "edited", reviewer="Bo", stance="support")
+    store.set_status(by_ev["Acme Oil rejects a ban on coal."]["id"], "rejected", reviewer="Bo")
+    store.set_status(by_ev["The Sierra Club backs a ban on coal."]["id"], "accepted", reviewer="Bo")
+    rep = export_dna(store, tmp_path / "out.dna", password="pw2")
+    assert (rep.kept, rep.edited, rep.dropped) == (6, 1, 1) and rep.coders == ["Admin", "Ana", "Bo"]
+    got, was = table_rows(tmp_path / "out.dna"), table_rows(hand)
+    assert [s[0] for s in got["STATEMENTS"]] == [1, 2, 3, 4, 6, 7, 100]  # 5 was rejected
+    s2 = next(s for s in got["STATEMENTS"] if s[0] == 2)
+    assert s2[5] == 3 and s2[1:5] == next(s for s in was["STATEMENTS"] if s[0] == 2)[1:5]  # Bo's now, same span
+    assert next(b[3] for b in got["DATABOOLEAN"] if b[1] == 2) == 1  # agreement flipped
+    assert {(c[1], c[2]) for c in got["CODERRELATIONS"]} == {(a, b) for a in (1, 2, 3) for b in (1, 2, 3) if a != b}
+    with sqlite3.connect(tmp_path / "out.dna") as conn:
+        assert check_password("pw2", conn.execute("SELECT Password FROM CODERS WHERE Name = 'Bo'").fetchone()[0])
+    # accepted is a decision, not a change: the statement stays Ana's as DNA had it
+    assert next(s for s in got["STATEMENTS"] if s[0] == 4)[5] == 2
+
+
+def _machine_store(tmp_path, codebook):
+    store = Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    text = "Israel rejected a ceasefire in Gaza. \U0001F54A The United States backed a humanitarian pause."
+    art = Article(id="a1", date=dt.date(2023, 11, 3), source="AP", title="Gaza", url="https://example.org/a1", text=text)
+    store.add_articles([type("R", (), {"article": art, "error": None})()])
+    mk = lambda actor, issue, stance, phrase: Claim(  # noqa: E731
+        article_id="a1", date=art.date, actor=actor, issue=issue, stance=stance, evidence=phrase,
+        start=text.index(phrase), end=text.index(phrase) + len(phrase), speaker=actor.lower(), confidence=0.8,
+        extractor="rules", extractor_version="1")
+    store.save_codebook(codebook)
+    store.save_extractions(codebook.fingerprint, "1", [(art, [
+        mk("ISR", "ceasefire", "oppose", "Israel rejected a ceasefire in Gaza."),
+        mk("USA", "humanitarian_pause", "support", "The United States backed a humanitarian pause.")])])
+    return store, art
+
+
+def test_machine_claims_export_as_the_stancemap_coder(tmp_path, codebook, kb):
+    store, art = _machine_store(tmp_path, codebook)
+    rep = export_dna(store, tmp_path / "m.dna")
+    assert rep.project is None and rep.added == 2 and rep.coders == ["Admin", "stancemap"]
+    out = tmp_path / "m.dna"
+    assert_dna_30_schema(out)
+    rows = table_rows(out)
+    (doc,) = rows["DOCUMENTS"]
+    assert doc[1:4] == ("Gaza", art.text, 2) and doc[5] == "AP" and doc[9] == 1698969600  # 2023-11-03 UTC
+    spans = sorted((s[3], s[4]) for s in rows["STATEMENTS"])
+    assert spans == sorted([span(art.text, "Israel rejected a ceasefire in Gaza."),
+                            span(art.text, "The United States backed a humanitarian pause.")])
+    assert {s[5] for s in rows["STATEMENTS"]} == {2}
+    labels = {e[2] for e in rows["ENTITIES"]}
+    assert {codebook.actor("ISR").name, codebook.issue("ceasefire").label, "isr"} <= labels
+    with sqlite3.connect(out) as conn:
+        assert check_password("stancemap", conn.execute("SELECT Password FROM CODERS WHERE ID = 1").fetchone()[0])
+    # ... and come back as machine claims, actors found again through the knowledge base
+    again = Store.open(f"sqlite:///{tmp_path / 'again.db'}")
+    import_dna(again, out, kb=kb)
+    got = {(c["actor"], c["stance"], c["evidence"], c["status"]) for c in again.claims()}
+    assert got == {("ISR", "oppose", "Israel rejected a ceasefire in Gaza.", "machine"),
+                   ("USA", "support", "The United States backed a humanitarian pause.", "machine")}
+
+
+def test_export_never_overwrites_a_file(tmp_path, codebook):
+    store, _ = _machine_store(tmp_path, codebook)
+    (tmp_path / "x.dna").write_bytes(b"precious")
+    with pytest.raises(StancemapError, match="does not overwrite"):
+        export_dna(store, tmp_path / "x.dna")
+    assert (tmp_path / "x.dna").read_bytes() == b"precious"
+
+
+def test_a_mapping_file_names_actors_and_issues(tmp_path, hand, kb):
+    m = tmp_path / "map.yaml"
+    m.write_text("organizations:\n  Sierra Club: SC\n  Acme Oil: OIL\nconcepts:\n  Carbon tax: tax\n", encoding="utf-8")
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    r = import_dna(store, hand, mapping=load_mapping(m), kb=kb)
+    assert {(c["actor"], c["issue"]) for c in store.claims()} == {("SC", "tax"), ("OIL", "tax"), ("SC", "ban_on_coal"),
+                                                                  ("OIL", "ban_on_coal")}
+    assert r.new_actors == []
+
+
+@pytest.mark.parametrize("body, where, message", [
+    ("organizations:\n  Sierra Club: SC\ncolours: 3\n", ":3", "unknown field 'colours'"),
+    ("organizations:\n  Sierra Club: [SC]\n", ":2", "each entry is"),
+    ("variables:\n  actor: org\n", ":2", "'actor' is not one of"),
+    ("organizations: [\n", ":2", "not a YAML file"),
+])
+def test_a_bad_mapping_file_names_file_line_and_field(tmp_path, body, where, message):
+    m = tmp_path / "map.yaml"
+    m.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as e:
+        load_mapping(m)
+    assert e.value.where == f"{m}{where}"
+
+
+def test_a_renamed_statement_type_needs_the_mapping(tmp_path, kb):
+    path = make_dna(tmp_path / "p.dna")
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE STATEMENTTYPES SET Label = 'Claim' WHERE ID = 1")
+        conn.execute("UPDATE VARIABLES SET Variable = 'actor' WHERE ID = 2")
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    with pytest.raises(InputError, match="no statement type 'DNA Statement'"):
+        import_dna(store, path, kb=kb)
+    m = tmp_path / "map.yaml"
+    m.write_text("statement_type: Claim\nvariables:\n  organization: actor\n", encoding="utf-8")
+    r = import_dna(store, path, mapping=load_mapping(m), kb=kb)
+    assert r.claims == 6
