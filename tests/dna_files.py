@@ -25,6 +25,9 @@ def span(text: str, phrase: str) -> tuple[int, int]:
     return _u16(text, i), _u16(text, i + len(phrase))
 
 
+_PASSWORD = password_hash("pw")  # 100,000 rounds of SHA-256: once per session
+
+
 def make_dna(path: Path, *, extra_statements: list[tuple] = ()) -> Path:
     """A DNA 3.0 file: 2 coders, 3 documents, 7 statements of 'DNA Statement', 1 of 'Annotation'."""
     conn = sqlite3.connect(path)
@@ -34,8 +37,8 @@ def make_dna(path: Path, *, extra_statements: list[tuple] = ()) -> Path:
         f"INSERT INTO {t} ({', '.join(columns_of(t)[:len(rows[0])])}) VALUES ({', '.join('?' * len(rows[0]))})", rows)
     ins("SETTINGS", ("version", "3.0.7"), ("date", "2022-06-10"))
     perms = (1,) * 16
-    ins("CODERS", (1, "Admin", 255, 255, 0, 0, 14, password_hash("pw"), 300, 0, 0, 1, *perms),
-        (2, "Ana", 51, 153, 255, 0, 14, password_hash("pw"), 300, 0, 0, 1, *perms))
+    ins("CODERS", (1, "Admin", 255, 255, 0, 0, 14, _PASSWORD, 300, 0, 0, 1, *perms),
+        (2, "Ana", 51, 153, 255, 0, 14, _PASSWORD, 300, 0, 0, 1, *perms))
     ins("CODERRELATIONS", (1, 1, 2, 1, 1, 1, 1), (2, 2, 1, 1, 1, 1, 1))
     ins("DOCUMENTS", (1, "Hearing", DOC1, 2, "Clerk", "Senate", "EPW", "", "transcript", 1106697600),
         (2, "Second hearing", DOC2, 2, "", "Senate", "", "notes here", "", 1107302400 + 3600),
