@@ -65,7 +65,7 @@ def test_import_twice_adds_nothing(store, hand, kb):
     import_dna(store, hand, kb=kb)
     before = (_claims(store), store.count_articles(), store.count_dna("hearings"))
     r = import_dna(store, hand, kb=kb)
-    assert (r.documents, r.statements, r.claims, r.skipped) == (0, 0, 0, 3)
+    assert (r.documents, r.statements, r.claims, r.kept, r.skipped) == (0, 0, 0, 0, 3)
     assert (_claims(store), store.count_articles(), store.count_dna("hearings")) == before
 
 
@@ -267,3 +267,41 @@ def test_a_renamed_statement_type_needs_the_mapping(tmp_path, kb):
     m.write_text("statement_type: Claim\nvariables:\n  organization: actor\n", encoding="utf-8")
     r = import_dna(store, path, mapping=load_mapping(m), kb=kb)
     assert r.claims == 6
+
+
+def test_claims_extracted_on_dna_documents_are_added_with_dnas_offsets(store, hand, kb, tmp_path):
+    """A machine claim on a DNA document (whose text DNA keeps with white space around it)
+    becomes a statement of that document, coded by "stancemap", spanning its evidence."""
+    r = import_dna(store, hand, kb=kb)
+    art = store.article("dna-hearings-2")
+    phrase = "Acme Oil rejects a ban on coal."
+    i = art.text.index(phrase)
+    mc = Claim(article_id=art.id, date=art.date, actor="ACME_OIL", issue="ban_on_coal", stance="oppose",
+               evidence=phrase, start=i, end=i + len(phrase), speaker="Acme", confidence=0.7, extractor="rules",
+               extractor_version="9")
+    store.save_extractions(r.codebook, "9", [(art, [mc])])
+    rep = export_dna(store, tmp_path / "out.dna")
+    assert (rep.kept, rep.added, rep.coders) == (8, 1, ["Admin", "Ana", "stancemap"])
+    got = table_rows(tmp_path / "out.dna")
+    new = next(s for s in got["STATEMENTS"] if s[0] == 101)  # after DNA's highest id
+    assert new[1:3] == (1, 2) and new[5] == 3 and (new[3], new[4]) == span(DOC2, phrase)
+    ents = {e[0]: e[2] for e in got["ENTITIES"]}
+    assert sorted(ents[d[3]] for d in got["DATASHORTTEXT"] if d[1] == 101) == ["Acme", "Acme Oil", "Ban on coal"]
+    assert len(got["ENTITIES"]) == len(table_rows(hand)["ENTITIES"]) + 1  # only the person is new
+
+
+def test_a_document_already_ingested_is_linked(tmp_path, hand, kb):
+    """DNA's document is an article stancemap has (other spacing): the claims go to that article."""
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    text = DOC1.replace(". ", ".  ")
+    art = Article(id="reuters-1", date=dt.date(2005, 1, 26), source="Reuters", title="t", text=text)
+    store.add_articles([type("R", (), {"article": art, "error": None})()])
+    import_dna(store, hand, kb=kb)
+    mine = [c for c in store.claims(mapped_only=False) if c["article_id"] == "reuters-1"]
+    assert sorted(c["evidence"] for c in mine) == sorted([
+        "The Sierra Club \U0001F333 supports a carbon tax.", "Acme Oil opposes a carbon tax.",
+        "Acme Oil wants a carbon tax, said nobody.", "Senate hearing."])
+    assert all(text[c["ev_start"]:c["ev_end"]] == c["evidence"] for c in mine)
+    assert store.article("dna-hearings-1") is None
+    export_dna(store, tmp_path / "out.dna")
+    assert table_rows(tmp_path / "out.dna") == table_rows(hand)  # DNA's own text and spans come back

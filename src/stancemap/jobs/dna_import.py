@@ -203,4 +203,4 @@ def _save(store: Store, imp: _Importer, chunk: list, report: DnaImportReport) ->
     report.statements += saved.statements
     report.claims += saved.claims
     report.linked += saved.linked
-    report.kept += sum(1 for _, ss in chunk for s in ss if s.claim is None)
+    report.kept += saved.kept

@@ -69,6 +69,7 @@ class DnaSaved:
     statements: int = 0
     claims: int = 0
     linked: int = 0  # statements whose claim was already stored (the same span coded alike)
+    kept: int = 0    # statements without a claim (other types, no organization)
     articles: list[str] = field(default_factory=list)
 
 
@@ -137,6 +138,7 @@ class DnaStoreMixin:
             self._mark_extracted(conn, codebook, new)
         saved.documents, saved.statements = len(new_docs), len(new)
         saved.linked = sum(1 for s in new if s.claim is not None) - saved.claims
+        saved.kept = sum(1 for s in new if s.claim is None)
         return saved
 
     @staticmethod
