@@ -221,6 +221,12 @@ def test_machine_claims_export_as_the_stancemap_coder(tmp_path, codebook, kb):
     got = {(c["actor"], c["stance"], c["evidence"], c["status"]) for c in again.claims()}
     assert got == {("ISR", "oppose", "Israel rejected a ceasefire in Gaza.", "machine"),
                    ("USA", "support", "The United States backed a humanitarian pause.", "machine")}
+    # a newer extraction replaces those machine claims: their statements leave the next export
+    fp = again.latest_codebook()
+    again.save_extractions(fp, "2", [(again.article(again.claims()[0]["article_id"]), [])])
+    assert again.claims() == []
+    rep = export_dna(again, tmp_path / "m2.dna")
+    assert (rep.statements, rep.dropped, rep.documents) == (0, 2, 1)
 
 
 def test_export_never_overwrites_a_file(tmp_path, codebook):

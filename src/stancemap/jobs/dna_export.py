@@ -13,7 +13,9 @@ attributes, regexes, documents and statements, all with their DNA ids. A stateme
 claim was not changed since is written exactly as it was (a "stancemap" statement accepted
 in review gets its reviewer as coder); one whose claim was edited gets
 the new organization, concept and agreement and its reviewer as coder (its span and other
-values stay); claims added since (extracted or coded in stancemap) are added. Importing the
+values stay); one whose claim was rejected, or replaced by a newer extraction (a "stancemap"
+statement that came back from DNA unreviewed), is left out; claims added since (extracted
+or coded in stancemap) are added. Importing the
 sample file and exporting it gives the same file, table for table and row for row.
 """
 
@@ -45,7 +47,7 @@ class DnaExportReport:
     kept: int = 0       # statements written as DNA had them
     edited: int = 0     # statements whose claim was edited in stancemap
     added: int = 0      # claims that had no statement
-    dropped: int = 0    # statements whose claim was rejected
+    dropped: int = 0    # statements whose claim was rejected or replaced
     coders: list[str] = field(default_factory=list)
     truncated: int = 0  # values cut to DNA's 190 characters
 
@@ -136,7 +138,8 @@ class _Exporter:
     def project_statements(self, project: str, report: DnaExportReport) -> None:
         for s in self.store.iter_dna_statements(project):
             data = [tuple(v) for v in s["data"]]
-            if s["claim_id"] is not None and s["c_status"] == "rejected":
+            gone = s["claim_id"] is None and s["claim_actor"] is not None  # replaced by a newer extraction
+            if gone or (s["claim_id"] is not None and s["c_status"] == "rejected"):
                 report.dropped += 1
                 continue
             unchanged = s["claim_id"] is None or (
