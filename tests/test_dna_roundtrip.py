@@ -221,12 +221,20 @@ def test_machine_claims_export_as_the_stancemap_coder(tmp_path, codebook, kb):
     got = {(c["actor"], c["stance"], c["evidence"], c["status"]) for c in again.claims()}
     assert got == {("ISR", "oppose", "Israel rejected a ceasefire in Gaza.", "machine"),
                    ("USA", "support", "The United States backed a humanitarian pause.", "machine")}
-    # a newer extraction replaces those machine claims: their statements leave the next export
+    # accepted in review, a "stancemap" statement becomes its reviewer's
+    isr = next(c for c in again.claims() if c["actor"] == "ISR")
+    again.set_status(isr["id"], "accepted", reviewer="ana")
+    rep = export_dna(again, tmp_path / "m1.dna")
+    assert (rep.kept, rep.edited) == (2, 0) and rep.coders == ["Admin", "stancemap", "ana"]
+    coders = {s[4]: s[5] for s in table_rows(tmp_path / "m1.dna")["STATEMENTS"]}
+    assert coders == {span(art.text, isr["evidence"])[1]: 3,
+                      span(art.text, "The United States backed a humanitarian pause.")[1]: 2}
+    # a newer extraction replaces the unreviewed machine claim: its statement leaves the next export
     fp = again.latest_codebook()
     again.save_extractions(fp, "2", [(again.article(again.claims()[0]["article_id"]), [])])
-    assert again.claims() == []
+    assert [c["id"] for c in again.claims()] == [isr["id"]]  # reviewed claims stay
     rep = export_dna(again, tmp_path / "m2.dna")
-    assert (rep.statements, rep.dropped, rep.documents) == (0, 2, 1)
+    assert (rep.statements, rep.kept, rep.dropped, rep.documents) == (1, 1, 1, 1)
 
 
 def test_export_never_overwrites_a_file(tmp_path, codebook):
