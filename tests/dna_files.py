@@ -109,3 +109,38 @@ def dna_holdings(path: Path) -> dict[str, set[tuple[str, int]]]:
             out.setdefault(org, set()).add((concept, agree))
     conn.close()
     return out
+
+
+def make_dna_from(path: Path, docs: list[str], statements: list[tuple]) -> Path:
+    """A DNA 3.0 file from texts and statements ``(doc index, start, end, person, organization,
+    concept, agreement, coder id)``, with ``start``/``end`` in code points (written as DNA's units)."""
+    conn = sqlite3.connect(path)
+    for t in TABLES:
+        conn.execute(DDL[t])
+    conn.executemany("INSERT INTO SETTINGS VALUES (?, ?)", [("version", "3.0.7"), ("date", "2022-06-10")])
+    for cid, name in ((1, "Admin"), (2, "Ana")):
+        conn.execute(f"INSERT INTO CODERS VALUES ({cid}, ?, 1, 2, 3, 0, 14, ?, 300, 0, 0, 1{', 1' * 16})",
+                     (name, _PASSWORD))
+    conn.execute("INSERT INTO STATEMENTTYPES VALUES (1, 'DNA Statement', 239, 208, 51)")
+    conn.executemany("INSERT INTO VARIABLES VALUES (?, ?, ?, 1)", [
+        (1, "person", "short text"), (2, "organization", "short text"), (3, "concept", "short text"),
+        (4, "agreement", "boolean")])
+    for n, text in enumerate(docs, 1):
+        conn.execute("INSERT INTO DOCUMENTS (ID, Title, Text, Coder, Date) VALUES (?, ?, ?, 2, ?)",
+                     (n, f"doc {n}", text, 1106697600 + n * 86400))
+    entities: dict[tuple, int] = {}
+    for sid, (d, start, end, *vals, agree, coder) in enumerate(statements, 1):
+        text = docs[d]
+        conn.execute("INSERT INTO STATEMENTS VALUES (?, 1, ?, ?, ?, ?)",
+                     (sid, d + 1, _u16(text, start), _u16(text, end), coder))
+        for var, value in zip((1, 2, 3), vals):
+            if (var, value) not in entities:
+                entities[(var, value)] = len(entities) + 1
+                conn.execute("INSERT INTO ENTITIES (ID, VariableId, Value, Red, Green, Blue) VALUES (?, ?, ?, 0, 0, 0)",
+                             (entities[(var, value)], var, value))
+            conn.execute("INSERT INTO DATASHORTTEXT (StatementId, VariableId, Entity) VALUES (?, ?, ?)",
+                         (sid, var, entities[(var, value)]))
+        conn.execute("INSERT INTO DATABOOLEAN (StatementId, VariableId, Value) VALUES (?, 4, ?)", (sid, agree))
+    conn.commit()
+    conn.close()
+    return path

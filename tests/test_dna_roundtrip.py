@@ -7,8 +7,10 @@ import itertools
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from dna_files import DOC1, DOC2, dna_holdings, make_dna, span, table_rows
+from dna_files import DOC1, DOC2, dna_holdings, make_dna, make_dna_from, span, table_rows
 from test_dna_format import assert_dna_30_schema
 from stancemap.errors import InputError, StancemapError
 from stancemap.ingest.dna_schema import check_password
@@ -319,3 +321,38 @@ def test_a_document_already_ingested_is_linked(tmp_path, hand, kb):
     assert store.article("dna-hearings-1") is None
     export_dna(store, tmp_path / "out.dna")
     assert table_rows(tmp_path / "out.dna") == table_rows(hand)  # DNA's own text and spans come back
+
+
+_TEXT = st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\U0001F333", "é", "."]), min_size=3, max_size=30)
+
+
+@st.composite
+def _projects(draw):
+    docs = draw(st.lists(_TEXT, min_size=1, max_size=3))
+    stmts = []
+    for d, text in enumerate(docs):
+        for _ in range(draw(st.integers(0, 4))):
+            a = draw(st.integers(0, len(text) - 1))
+            b = draw(st.integers(a + 1, len(text)))
+            stmts.append((d, a, b, draw(st.sampled_from(["", "P"])), draw(st.sampled_from(["", "Org A", "Org B"])),
+                          draw(st.sampled_from(["", "x", "y"])), draw(st.integers(0, 1)), draw(st.integers(1, 2))))
+    return docs, stmts
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(project=_projects())
+def test_any_project_round_trips(tmp_path_factory, project):
+    """Whatever the texts (white space around them, characters DNA counts twice) and spans
+    (white space only, overlapping, the same span coded twice), export gives the file back."""
+    docs, stmts = project
+    tmp = tmp_path_factory.mktemp("rt")
+    src = make_dna_from(tmp / "p.dna", docs, stmts)
+    store = Store.open(f"sqlite:///{tmp / 's.db'}")
+    r = import_dna(store, src)
+    assert r.rejected == [] and r.statements == len(stmts)
+    for c in store.claims(mapped_only=False):
+        art = store.article(c["article_id"])
+        assert art.text[c["ev_start"]:c["ev_end"]] == c["evidence"] == c["evidence"].strip()
+    export_dna(store, tmp / "out.dna")
+    assert table_rows(tmp / "out.dna") == table_rows(src)
+    store.close()

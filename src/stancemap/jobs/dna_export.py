@@ -194,7 +194,9 @@ def export_dna(store: Store, path: str | Path, *, codebook_id: str | None = None
                until: dt.date | None = None) -> DnaExportReport:
     """Write ``path`` as a DNA 3.0 file (see the module's docstring). ``password``: new coders'."""
     base = _base_project(store, codebook_id, project) if project else None
-    fp = codebook_id or (base["codebook"] if base else store.latest_codebook())
+    projects = store.dna_projects()
+    fp = codebook_id or (base["codebook"] if base else store.latest_codebook()) or (
+        projects[0]["codebook"] if projects else None)  # an imported project without claims
     if not fp:
         raise StoreError("no claims to export yet: run `stancemap extract` or `stancemap import` first")
     base = base or _base_project(store, fp, None)

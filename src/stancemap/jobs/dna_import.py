@@ -99,6 +99,7 @@ class _Importer:
         body = {"tables": tables, "version": dna.version(), "file": dna.path.name, "roles": self.vars,
                 "next_ids": {t: dna.max_id(t) + 1 for t in ("DOCUMENTS", "STATEMENTS", "DATABOOLEAN", "DATAINTEGER",
                                                             "DATASHORTTEXT", "DATALONGTEXT")}}
+        self.unsaved: dict[str, Article] = {}  # articles of documents not saved yet, by fingerprint
         self.fp = store.save_dna_project(project, self.book.codebook, statement_type=self.type_id, body=body)
 
     def document(self, coded: CodedDocument) -> tuple[KeptDocument, list[KeptStatement]]:
@@ -121,7 +122,9 @@ class _Importer:
         except ValidationError as e:
             coded.rejected.append(InputError(f"{self.dna.path}: DOCUMENTS ID={d.id}", e.errors()[0]["msg"], "Text"))
             return None, 0, d.text
-        stored = self.store.article_by_fingerprint(mine.fingerprint)
+        fp = mine.fingerprint
+        stored = self.unsaved.get(fp) or self.store.article_by_fingerprint(fp)
+        self.unsaved.setdefault(fp, stored or mine)
         return (stored or mine), lead, d.text
 
     def statement(self, s: DnaStatement, doc: "_Doc") -> KeptStatement:
@@ -198,6 +201,7 @@ def _save(store: Store, imp: _Importer, chunk: list, report: DnaImportReport) ->
     if not chunk:
         return
     saved = store.save_dna_documents(imp.project, imp.fp, chunk)
+    imp.unsaved.clear()
     report.documents += saved.documents
     report.skipped += len(chunk) - saved.documents
     report.statements += saved.statements
