@@ -124,18 +124,23 @@ def _edges(g) -> dict[frozenset, float]:
 
 
 def _dna_network(holdings: dict[str, set], kind: str) -> dict[frozenset, float]:
-    """DNA's one-mode organization networks with "ignore duplicate statements": congruence counts
-    the (concept, agreement) pairs two organizations share; conflict the pairs of statements on a
-    concept with different agreement."""
+    """DNA's one-mode network (Exporter.computeOneModeMatrix) with duplicates ignored across the
+    date range ("acrossrange": each organization-concept-agreement counted once) and no
+    normalization: w(i, j) = sum over concepts c and agreement levels q1, q2 of
+    a[i][c][q1] * a[j][c][q2] * (1 - |q1 - q2| / range) for congruence, * |q1 - q2| / range for
+    conflict; the agreement is boolean, so range = 1."""
     out = {}
+    levels = (0, 1)
     for a, b in itertools.combinations(sorted(holdings), 2):
-        ha, hb = holdings[a], holdings[b]
-        if kind == "congruence":
-            w = len(ha & hb)
-        else:
-            w = sum(1 for c, q in ha for c2, q2 in hb if c == c2 and q != q2)
+        concepts = {c for c, _ in holdings[a] | holdings[b]}
+        w = 0.0
+        for c in concepts:
+            for q1 in levels:
+                for q2 in levels:
+                    joint = ((c, q1) in holdings[a]) * ((c, q2) in holdings[b])
+                    w += joint * ((1 - abs(q1 - q2)) if kind == "congruence" else abs(q1 - q2))
         if w:
-            out[frozenset((a, b))] = float(w)
+            out[frozenset((a, b))] = w
     return out
 
 
