@@ -71,15 +71,28 @@ def test_import_twice_adds_nothing(store, hand, kb):
     assert (_claims(store), store.count_articles(), store.count_dna("hearings")) == before
 
 
-def test_new_statements_in_dna_are_added_on_reimport(tmp_path, kb):
-    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+def test_new_statements_in_dna_are_added_on_reimport(store, tmp_path, kb):
     path = make_dna(tmp_path / "p.dna")
-    import_dna(store, path, kb=kb)
+    first = import_dna(store, path, kb=kb)
     path.unlink()
     make_dna(path, extra_statements=[(8, 2, DOC2, "Acme Oil rejects a ban", 1, 3, 5, 1, 1)])
+    with sqlite3.connect(path) as conn:  # ... and a concept coded since
+        conn.execute("INSERT INTO ENTITIES (ID, VariableId, Value) VALUES (10, 3, 'Subsidies')")
+        conn.execute("INSERT INTO STATEMENTS VALUES (9, 1, 3, 0, 6, 2)")
+        conn.executemany("INSERT INTO DATASHORTTEXT (StatementId, VariableId, Entity) VALUES (9, ?, ?)",
+                         [(1, 1), (2, 2), (3, 10)])
+        conn.execute("INSERT INTO DATABOOLEAN (StatementId, VariableId, Value) VALUES (9, 4, 1)")
     r = import_dna(store, path, kb=kb)
-    assert (r.statements, r.claims) == (1, 1)
-    assert store.count_dna("p") == {"documents": 3, "statements": 9, "with_claim": 7}
+    assert (r.statements, r.claims) == (2, 2) and r.codebook != first.codebook
+    assert store.count_dna("p") == {"documents": 3, "statements": 10, "with_claim": 8}
+    # the whole project's coding is in the new codebook, which analyses now read
+    assert {c["codebook"] for c in store.claims(mapped_only=False)} == {r.codebook}
+    assert store.latest_codebook() == r.codebook
+    assert "subsidies" in {i.id for i in store.codebook(r.codebook).issues}
+    g = network_from_store(store, kind="congruence")
+    assert g["SIERRA_CLUB"]["ACME_OIL"]["weight"] == 2.0  # Acme Oil now also supports a ban on coal
+    export_dna(store, tmp_path / "out.dna")
+    assert table_rows(tmp_path / "out.dna") == table_rows(path)
 
 
 def test_extraction_never_replaces_imported_claims(store, hand, kb, articles):

@@ -90,10 +90,30 @@ class DnaStoreMixin:
         values = {"codebook": fp, "statement_type": statement_type, "body": json.dumps(body, ensure_ascii=False),
                   "imported_at": dt.datetime.now(dt.timezone.utc)}
         with self.engine.begin() as conn:
-            done = conn.execute(update(dna_projects).where(dna_projects.c.name == name).values(**values)).rowcount
-            if not done:
+            old = conn.execute(select(dna_projects.c.codebook).where(dna_projects.c.name == name)).scalar_one_or_none()
+            if old is None:
                 conn.execute(insert(dna_projects).values(name=name, **values))
+            else:
+                conn.execute(update(dna_projects).where(dna_projects.c.name == name).values(**values))
+                if old != fp:
+                    self._move_to_codebook(conn, name, old, fp)
         return fp
+
+    @staticmethod
+    def _move_to_codebook(conn, project: str, old: str, new: str) -> None:
+        """The project's codebook changed (new concepts or organizations in DNA): its claims and
+        their extraction marks move to the new one, so that they stay one body of coding."""
+        ids = select(dna_statements.c.claim_id).where(and_(
+            dna_statements.c.project == project, dna_statements.c.claim_id.is_not(None)))
+        before = counts.touched_keys(conn, and_(claims.c.id.in_(ids), claims.c.codebook == old))
+        conn.execute(update(claims).where(and_(claims.c.id.in_(ids), claims.c.codebook == old)).values(codebook=new))
+        after = counts.touched_keys(conn, and_(claims.c.id.in_(ids), claims.c.codebook == new))
+        counts.refresh_counts(conn, before + after)
+        arts = select(dna_documents.c.article_id).where(and_(
+            dna_documents.c.project == project, dna_documents.c.article_id.is_not(None)))
+        conn.execute(update(extractions).where(and_(
+            extractions.c.codebook == old, extractions.c.extractor_version == DNA_EXTRACTOR,
+            extractions.c.article_id.in_(arts))).values(codebook=new, done_at=func.now()))
 
     def dna_projects(self) -> list[dict]:
         """Every imported project (name, codebook, statement_type, imported_at), latest first."""
