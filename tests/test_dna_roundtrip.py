@@ -339,6 +339,15 @@ def test_a_document_already_ingested_is_linked(tmp_path, hand, kb):
     assert store.article("dna-hearings-1") is None
     export_dna(store, tmp_path / "out.dna")
     assert table_rows(tmp_path / "out.dna") == table_rows(hand)  # DNA's own text and spans come back
+    # a claim extracted on that article goes to DNA's document, found in DNA's spacing
+    i = text.index("Acme Oil opposes")
+    mc = Claim(article_id="reuters-1", date=art.date, actor="ACME_OIL", issue="ban_on_coal", stance="oppose",
+               evidence=text[i:i + 16], start=i, end=i + 16, confidence=0.7, extractor="x", extractor_version="9")
+    store.save_extractions(store.latest_codebook(), "9", [(art, [mc])])
+    rep = export_dna(store, tmp_path / "out2.dna")
+    assert (rep.added, rep.unplaced) == (1, 0)
+    new = next(s for s in table_rows(tmp_path / "out2.dna")["STATEMENTS"] if s[0] == 101)
+    assert new[2] == 1 and (new[3], new[4]) == span(DOC1, "Acme Oil opposes")
 
 
 _TEXT = st.text(alphabet=st.sampled_from(["a", "b", " ", "\n", "\U0001F333", "é", "."]), min_size=3, max_size=30)

@@ -70,6 +70,9 @@ def export_dna_file(store, out_path: Path, *, project, password, actors, issues,
     console.print(f"wrote {out_path}{base}: {r.documents} documents, {r.statements} statements ({r.kept} as DNA had "
                   f"them, {r.edited} edited, {r.added} added, {r.dropped} rejected left out); coders: "
                   f"{', '.join(r.coders)}", highlight=False)
+    if r.unplaced:
+        console.print(f"{r.unplaced} claims left out: their evidence is not in DNA's copy of the document",
+                      highlight=False)
     if r.truncated:
         console.print(f"{r.truncated} values were cut to DNA's 190 characters", highlight=False)
 

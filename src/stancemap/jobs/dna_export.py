@@ -50,13 +50,15 @@ class DnaExportReport:
     dropped: int = 0    # statements whose claim was rejected or replaced
     coders: list[str] = field(default_factory=list)
     truncated: int = 0  # values cut to DNA's 190 characters
+    unplaced: int = 0   # claims whose evidence is not in DNA's copy of their document
 
 
 @dataclass(frozen=True)
 class _DocRef:
     dna_id: int
     lead: int
-    raw: str | None  # DNA's text where it is not the article's
+    raw: str | None       # DNA's text where it is not the article's
+    aligned: bool = True  # DNA's text is the article's with white space around it
 
 
 class _Exporter:
@@ -106,7 +108,8 @@ class _Exporter:
                             author=d["author"], source=d["source"], section=d["section"], notes=d["notes"],
                             type=d["type"])
             if d["article_id"]:
-                self.docs.setdefault(d["article_id"], _DocRef(d["dna_id"], d["lead"], d["text"]))
+                aligned = d["text"] is None or d["text"].strip() == d["article_text"]
+                self.docs.setdefault(d["article_id"], _DocRef(d["dna_id"], d["lead"], d["text"], aligned))
             report.documents += 1
 
     def document_of(self, article_id: str, report: DnaExportReport) -> _DocRef:
@@ -121,8 +124,9 @@ class _Exporter:
             report.documents += 1
         return ref
 
-    def span(self, article_id: str, ref: _DocRef, start: int, end: int) -> tuple[int, int]:
-        """A claim's evidence offsets as DNA's offsets into the document's text."""
+    def span(self, article_id: str, ref: _DocRef, start: int, end: int, evidence: str) -> tuple[int, int]:
+        """A claim's evidence offsets as DNA's offsets into the document's text (found by its
+        words where DNA's copy of the text is spaced otherwise; (0, 0) if not there)."""
         if article_id not in self._offsets:
             text = ref.raw
             if text is None:
@@ -131,7 +135,12 @@ class _Exporter:
             self._offsets[article_id] = (Offsets(text), text)
             if len(self._offsets) > 64:
                 self._offsets.popitem(last=False)
-        offsets, _ = self._offsets[article_id]
+        offsets, text = self._offsets[article_id]
+        if not ref.aligned:
+            start = text.find(evidence)
+            if start < 0:
+                return 0, 0
+            return offsets.to_utf16(start), offsets.to_utf16(start + len(evidence))
         return offsets.to_utf16(ref.lead + start), offsets.to_utf16(ref.lead + end)
 
     # --------------------------------------------------------- statements
@@ -164,8 +173,9 @@ class _Exporter:
     def claims(self, codebook: str, project: str | None, report: DnaExportReport, filters: dict) -> None:
         for c in self.store.unlinked_claims(codebook, project, **filters):
             ref = self.document_of(c["article_id"], report)
-            start, stop = self.span(c["article_id"], ref, c["ev_start"], c["ev_end"])
+            start, stop = self.span(c["article_id"], ref, c["ev_start"], c["ev_end"], c["evidence"])
             if start >= stop:
+                report.unplaced += 1
                 continue
             coder = MACHINE_CODER if c["status"] == "machine" else (c["reviewer"] or c["status"])
             self.w.statement(id=self.w.take_id("STATEMENTS"), type=self.type_id, document=ref.dna_id, start=start,
