@@ -157,7 +157,7 @@ def test_export_csv_dna_parquet(tmp_path):
     import pandas as pd
 
     db = _store_with_claims(tmp_path)
-    for fmt, name in (("csv", "c.csv"), ("dna", "d.csv"), ("parquet", "p.parquet"), ("jsonl", "j.jsonl")):
+    for fmt, name in (("csv", "c.csv"), ("dna-table", "d.csv"), ("parquet", "p.parquet"), ("jsonl", "j.jsonl")):
         r = runner.invoke(app, ["export", str(tmp_path / name), "--db", db, "--format", fmt])
         assert r.exit_code == 0, r.output
         assert "wrote 2 rows" in r.output

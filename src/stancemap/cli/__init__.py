@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from stancemap.cli import analysis, core, ingest, kb, learn, review
+from stancemap.cli import analysis, core, dna, ingest, kb, learn, review
 
 app = typer.Typer(
     name="stancemap",
@@ -23,6 +23,7 @@ ingest.register(app)
 analysis.register(app)
 review.register(app)
 learn.register(app)
+dna.register(app)
 app.add_typer(kb.app, name="kb", help="The actor knowledge base: show, import, export.")
 
 

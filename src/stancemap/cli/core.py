@@ -209,18 +209,26 @@ def demo(
 def export(
     out_path: Annotated[Path, typer.Argument(help="File to write")],
     db: DbOption = None,
-    format: Annotated[Literal["csv", "jsonl", "parquet", "dna"], typer.Option("--format", help="dna: a DNA statement table (person, organization, concept, agreement)")] = "csv",
+    format: Annotated[Literal["csv", "jsonl", "parquet", "dna", "dna-table"], typer.Option("--format", help="dna: a Discourse Network Analyzer file (.dna, DNA 3.0; see docs/dna.md); dna-table: a CSV of DNA statements (person, organization, concept, agreement)")] = "csv",
     what: Annotated[Literal["claims", "articles"], typer.Option(help="Claims, or articles' metadata (parquet only)")] = "claims",
     actor: Annotated[list[str], typer.Option("--actor", "-a")] = [],  # noqa: B006
     issue: Annotated[list[str], typer.Option("--issue", "-i")] = [],  # noqa: B006
     since: SinceOption = None,
     until: UntilOption = None,
+    project: Annotated[str | None, typer.Option("--project", help="dna: the imported DNA project to start from; default: the one of the codebook")] = None,
+    password: Annotated[str, typer.Option("--password", help="dna: the password of coders the file adds (Admin's too in a new file)")] = "stancemap",
 ) -> None:
     """Export claims for pandas, R, DuckDB (CSV, JSON Lines, Parquet) or the Discourse Network Analyzer."""
     from stancemap.store import Store
 
     with errors():
         store = Store.open(db)
+        if format == "dna":
+            from stancemap.cli.dna import export_dna_file
+
+            export_dna_file(store, out_path, project=project, password=password, actors=actor or None,
+                            issues=issue or None, since=day(since), until=day(until))
+            return
         if format == "parquet":
             from stancemap.jobs.parquet import export_articles_parquet, export_claims_parquet
 
@@ -234,7 +242,7 @@ def export(
                 raise typer.BadParameter("--what articles is exported as parquet only")
             rows = store.claims(actors=actor or None, issues=issue or None, since=day(since), until=day(until))
             with open(out_path, "w", encoding="utf-8", newline="") as fh:
-                if format == "dna":
+                if format == "dna-table":
                     fp = store.latest_codebook()
                     cb = store.codebook(fp) if fp else None
                     labels = {i.id: i.label for i in cb.issues} if cb else {}

@@ -86,3 +86,28 @@ def builtin_codebook() -> Codebook:
     """The codebook shipped with stancemap (the Gaza war debate, 2023-24)."""
     ref = resources.files("stancemap") / "data" / "codebook-gaza.yaml"
     return codebook_from_dict(yaml.safe_load(ref.read_text(encoding="utf-8")), "builtin:codebook-gaza.yaml")
+
+
+def codebook_to_dict(codebook: Codebook) -> dict:
+    """A codebook as :func:`codebook_from_dict` reads it back (the same fingerprint)."""
+    def actor(a: Actor) -> dict:
+        d = {"id": a.id, "name": a.name, "kind": a.kind, "description": a.description}
+        d.update({k: list(v) for k, v in (("aliases", a.aliases), ("exclude", a.exclude)) if v})
+        if a.part_of:
+            d["part_of"] = a.part_of
+        return d
+
+    def issue(i: Issue) -> dict:
+        d = {"id": i.id, "label": i.label, "description": i.description}
+        return {**d, "keywords": list(i.keywords)} if i.keywords else d
+
+    return {"name": codebook.name, "actors": [actor(a) for a in codebook.actors],
+            "issues": [issue(i) for i in codebook.issues]}
+
+
+def write_codebook(codebook: Codebook, path: str | Path) -> Path:
+    """Write a codebook as YAML that :func:`load_codebook` reads back unchanged."""
+    path = Path(path)
+    path.write_text(yaml.safe_dump(codebook_to_dict(codebook), allow_unicode=True, sort_keys=False, width=100),
+                    encoding="utf-8")
+    return path

@@ -23,6 +23,7 @@ from stancemap.errors import InputError, StoreError
 from stancemap.model import Article, Claim, Codebook, Stance
 from stancemap.store import counts, fetch_state, stories
 from stancemap.store.articles import Incoming, insert_articles
+from stancemap.store.dna import DnaStoreMixin
 from stancemap.store.schema import articles, claim_reviews, claims, codebooks, extractions
 
 DEFAULT_URL = "sqlite:///stancemap.db"
@@ -75,8 +76,12 @@ def _insert_ignore(engine: Engine, table):
     return insert(table).prefix_with("IGNORE")
 
 
-class Store:
-    """A stancemap database. ``Store.open(url)`` connects and migrates to the latest schema."""
+class Store(DnaStoreMixin):
+    """A stancemap database. ``Store.open(url)`` connects and migrates to the latest schema.
+
+    DNA projects' methods (``save_dna_project``, ``save_dna_documents``...) come from
+    :class:`~stancemap.store.dna.DnaStoreMixin`.
+    """
 
     def __init__(self, engine: Engine):
         self.engine = engine

@@ -11,6 +11,8 @@ Tables:
 - ``claim_reviews``: every review decision (who, when, the values before and after).
 - ``claim_counts``: claims counted per (codebook, actor, issue, stance, day), kept exact on
   every write (see :mod:`stancemap.store.counts`); what compare, matrix and timeline read.
+- ``dna_projects``, ``dna_documents``, ``dna_statements``: what an imported DNA file holds
+  that claims do not (see :mod:`stancemap.store.dna`).
 """
 
 from __future__ import annotations
@@ -179,4 +181,54 @@ claim_counts = Table(
     Column("w_sum", Float, nullable=False),             # sum of the claims' confidence
     PrimaryKeyConstraint("codebook", "actor", "issue", "stance", "day", name="pk_claim_counts"),
     sqlite_with_rowid=False,
+)
+
+# DNA projects (migration 0005): what a Discourse Network Analyzer file holds that claims do
+# not, so that import -> export is lossless (see stancemap.store.dna and docs/dna.md)
+dna_projects = Table(
+    "dna_projects",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("codebook", String(12), nullable=False),
+    Column("statement_type", Integer, nullable=False),  # the DNA statement type that became claims
+    Column("body", Text, nullable=False),               # JSON: the file's small tables, row by row
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+dna_documents = Table(
+    "dna_documents",
+    metadata,
+    Column("project", String(200), ForeignKey("dna_projects.name", ondelete="CASCADE"), nullable=False),
+    Column("dna_id", Integer, nullable=False),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="SET NULL"), nullable=True),
+    Column("title", Text, nullable=False),
+    Column("coder", Integer, nullable=True),
+    Column("author", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("section", Text, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("date", BigInteger, nullable=False),          # DNA's seconds since 1970, UTC
+    Column("lead", Integer, nullable=False),             # characters before the article's text in DNA's
+    Column("text", Text, nullable=True),                 # DNA's text, where it is not the article's
+    PrimaryKeyConstraint("project", "dna_id", name="pk_dna_documents"),
+)
+
+dna_statements = Table(
+    "dna_statements",
+    metadata,
+    Column("project", String(200), ForeignKey("dna_projects.name", ondelete="CASCADE"), nullable=False),
+    Column("dna_id", Integer, nullable=False),
+    Column("type", Integer, nullable=False),
+    Column("document", Integer, nullable=False),
+    Column("start", Integer, nullable=False),            # DNA's offsets (UTF-16 units)
+    Column("stop", Integer, nullable=False),
+    Column("coder", Integer, nullable=True),
+    Column("data", Text, nullable=False),                # JSON: [[table, row id, variable id, value], ...]
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="SET NULL"), nullable=True),
+    Column("claim_actor", String(100), nullable=True),  # the claim's values at import
+    Column("claim_issue", String(100), nullable=True),
+    Column("claim_stance", String(10), nullable=True),
+    PrimaryKeyConstraint("project", "dna_id", name="pk_dna_statements"),
+    Index("ix_dna_statements_claim", "claim_id"),
 )
