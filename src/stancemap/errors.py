@@ -50,3 +50,7 @@ class UnknownActor(StancemapError):
 
 class DaskError(StancemapError):
     """The Dask scheduler cannot be reached, or partitions kept failing."""
+
+
+class ServeError(StancemapError):
+    """The workbench cannot start as asked (e.g. a public address with no users)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from stancemap.cli import analysis, core, kb, review
+from stancemap.cli import analysis, core, kb, review, web
 
 app = typer.Typer(
     name="stancemap",
@@ -21,6 +21,7 @@ app = typer.Typer(
 core.register(app)
 analysis.register(app)
 review.register(app)
+web.register(app)
 app.add_typer(kb.app, name="kb", help="The actor knowledge base: show, import, export.")
 
 

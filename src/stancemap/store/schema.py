@@ -8,6 +8,9 @@ Tables:
 - ``claim_reviews``: every review decision (who, when, the values before and after).
 - ``claim_counts``: claims counted per (codebook, actor, issue, stance, day), kept exact on
   every write (see :mod:`stancemap.store.counts`); what compare, matrix and timeline read.
+- ``users`` and ``sessions``: the web workbench's accounts and logins (migration 0004, which
+  also adds the full-text index over articles: an FTS5 table on SQLite, a GIN index on
+  PostgreSQL; neither is a Core table, see :mod:`stancemap.store.search`).
 """
 
 from __future__ import annotations
@@ -106,6 +109,7 @@ claims = Table(
     Index("ix_claims_cell_day", "codebook", "actor", "issue", "stance", "date"),
     Index("ix_claims_story", "codebook", "actor", "issue", "stance", "evidence_hash", "date"),
     Index("ix_claims_cell", "codebook", "actor", "issue", "stance", "confidence", "date"),
+    Index("ix_claims_queue", "status", "confidence", "id"),  # the review queue, least confident first
 )
 
 claim_reviews = Table(
@@ -141,4 +145,24 @@ claim_counts = Table(
     Column("w_sum", Float, nullable=False),             # sum of the claims' confidence
     PrimaryKeyConstraint("codebook", "actor", "issue", "stance", "day", name="pk_claim_counts"),
     sqlite_with_rowid=False,
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(10), nullable=False),  # admin, coder, viewer
+    Column("password_hash", Text, nullable=False),  # argon2id, with its parameters and salt
+    Column("created_at", DateTime(timezone=True), server_default=func.now()),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the cookie's token
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sessions_user", "user_id"),
 )
