@@ -34,8 +34,8 @@ class Hit:
 def fts5_query(query: str) -> str:
     """The user's words and "phrases" as an FTS5 query, every term quoted (implicit AND)."""
     terms = []
-    for phrase, word in _TERM.findall(query):
-        words = re.findall(r"\w+", phrase) if phrase else [word]
+    for m in _TERM.finditer(query):
+        words = re.findall(r"\w+", m.group(1)) if m.group(1) is not None else [m.group(2)]
         if words:
             terms.append('"' + " ".join(words) + '"')
     return " ".join(terms)
