@@ -2,7 +2,7 @@
 
 - Every response carries a Content-Security-Policy that allows scripts, styles and images
   from the server only (no inline script, no inline style, no ``eval``), plus ``nosniff``,
-  ``no-referrer`` and a ban on framing.
+  ``same-origin`` referrers and a ban on framing.
 - CSRF: a random token lives in an HttpOnly, SameSite=Strict cookie; every page repeats it
   (a hidden form field, and a header HTMX sends), and every state-changing request must send
   it back (header ``X-CSRF-Token`` or field ``csrf_token``) and, when the browser says where
@@ -39,7 +39,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make Chromium send "Origin: null" on form posts
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
