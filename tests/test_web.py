@@ -254,3 +254,16 @@ def test_thin_cells_are_faint_in_the_chart(tmp_path):
     values = heatmap(net, stories=stories).to_dict()["datasets"]
     rows = next(iter(values.values()))
     assert {(r["actor"], r["opacity"], r["text"]) for r in rows} == {("USA", 1.0, "+0.50 (7)"), ("ISR", 0.3, "-1.00 (1)")}
+
+
+def test_cli_review_lists_the_same_queue(tmp_path):
+    from stancemap.cli import app as cli
+
+    db = f"sqlite:///{tmp_path / 'q.db'}"
+    store = Store.open(db)
+    fp = _with_claims(store)
+    r = CliRunner().invoke(cli, ["review", "--db", db, "--actor", "ISR", "--limit", "2"])
+    assert r.exit_code == 0, r.output
+    want = wb.queue_page(store, wb.ClaimFilter(codebook=fp, actor="ISR"), limit=2)
+    assert "USA" not in r.output and [c["confidence"] for c in want] == [0.2, 0.2]
+    assert all(c["evidence"][:20] in " ".join(r.output.split()) for c in want)

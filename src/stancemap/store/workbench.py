@@ -30,6 +30,7 @@ class ClaimFilter:
     source: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    max_confidence: float | None = None
 
     def conditions(self, *, include_rejected: bool = True) -> list:
         conds = claim_filters(codebook=self.codebook, actors=[self.actor] if self.actor else None,
@@ -37,6 +38,8 @@ class ClaimFilter:
                               include_rejected=include_rejected)
         if self.source:
             conds.append(_c.source == self.source)
+        if self.max_confidence is not None:
+            conds.append(_c.confidence <= self.max_confidence)
         return conds
 
 

@@ -24,5 +24,8 @@ def serve(store: Store, *, host: str = "127.0.0.1", port: int = 8000, cookie_sec
     from stancemap.web.app import create_app
 
     single = check_can_serve(store, host)
+    import ruptures  # noqa: F401  (imported now, not on the first pair view: scipy takes a second or two)
+    import vl_convert  # noqa: F401
+
     app = create_app(store, single_user=single and is_loopback(host), cookie_secure=cookie_secure)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
