@@ -62,6 +62,17 @@ def test_search_matches_words_phrases_and_filters(store):
     assert store.count_articles() == len(arts)
 
 
+def test_articles_stored_before_the_migration_are_searchable(store_url):
+    store = Store.open(store_url, migrate=False)
+    store.migrate("0003")
+    arts = make_articles()
+    store.add_articles(records(arts[:6]))
+    store.migrate()  # 0004: the index is built over what is there, then kept up to date
+    store.add_articles(records(arts[6:]))
+    assert {h.id for h in fts.search_articles(store, "Gaza")} == {a.id for a in arts if "Gaza" in a.text}
+    store.close()
+
+
 def test_fts5_query_quotes_every_term():
     assert fts.fts5_query('gaza "security council" NOT') == '"gaza" "security council" "NOT"'
     assert fts.fts5_query('"" ( ) *') == ""

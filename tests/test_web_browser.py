@@ -239,3 +239,33 @@ def test_sign_in_roles_and_csrf(browser, tmp_path):
         page.wait_for_selector("#status:text('rejected')")
         assert [(h["status"], h["reviewer"]) for h in store.review_history(cid)] == [("rejected", "carl")]
         ctx.close()
+
+
+@pytest.mark.model
+def test_stancemap_serve_shows_the_founding_example(demo_db):
+    """`stancemap serve` as a user runs it (its own process), then the comparison over HTTP."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from web_server import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("stancemap")), "serve", "--db", demo_db, "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/pair?a=USA&b=ISR", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                time.sleep(0.1)
+        assert r.status_code == 200
+        assert "USA and ISR: where they stand" in r.text and "Destroying Hamas" in r.text
+        assert "Divergence index" in r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
