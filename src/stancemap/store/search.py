@@ -79,10 +79,9 @@ def search_articles(store: Store, query: str, *, source: str | None = None, sinc
         sql = text(
             "SELECT h.id, h.date, h.source, h.title, ts_headline('english', h.text, q.query, "
             "'StartSel=\x02, StopSel=\x03, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"') "
-            "FROM (SELECT a.id, a.date, a.source, a.title, a.text, ts_rank(to_tsvector('english', "
-            "coalesce(a.title, '') || ' ' || a.text), q.query) AS rank FROM articles a, "
-            "websearch_to_tsquery('english', :q) AS q(query) WHERE to_tsvector('english', coalesce(a.title, '') "
-            f"|| ' ' || a.text) @@ q.query{where} ORDER BY rank DESC, a.id LIMIT :limit OFFSET :offset) AS h, "
+            "FROM (SELECT a.id, a.date, a.source, a.title, a.text, ts_rank(a.search_tsv, q.query) AS rank "
+            "FROM articles a, websearch_to_tsquery('english', :q) AS q(query) "
+            f"WHERE a.search_tsv @@ q.query{where} ORDER BY rank DESC, a.id LIMIT :limit OFFSET :offset) AS h, "
             "websearch_to_tsquery('english', :q) AS q(query) ORDER BY h.rank DESC, h.id")
     else:
         params["q"] = fts5_query(query)

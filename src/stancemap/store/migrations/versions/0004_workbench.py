@@ -3,8 +3,8 @@
 - ``users``: name, role (admin, coder, viewer), an argon2 password hash;
 - ``sessions``: a login, by the SHA-256 of its cookie token (the token itself is never stored);
 - full-text search: on SQLite an FTS5 table ``articles_fts`` over titles and texts, kept in
-  step with ``articles`` by triggers; on PostgreSQL a GIN index over the same text as a
-  ``tsvector`` (English configuration);
+  step with ``articles`` by triggers; on PostgreSQL a stored generated column ``search_tsv``
+  (the same text as a ``tsvector``, English configuration) and a GIN index on it;
 - ``ix_claims_queue``: the review queue (status, least confident first) read off an index.
 
 Revision ID: 0004
@@ -32,8 +32,11 @@ SQLITE_FTS = [
     "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text); END",
     "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
 ]
-PG_FTS = ("CREATE INDEX ix_articles_fts ON articles USING gin "
-          "(to_tsvector('english', coalesce(title, '') || ' ' || text))")
+PG_FTS = [
+    "ALTER TABLE articles ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('english', coalesce(title, '') || ' ' || text)) STORED",
+    "CREATE INDEX ix_articles_fts ON articles USING gin (search_tsv)",
+]
 
 
 def upgrade() -> None:
@@ -59,7 +62,8 @@ def upgrade() -> None:
         for stmt in SQLITE_FTS:
             op.execute(stmt)
     elif bind.dialect.name == "postgresql":
-        op.execute(PG_FTS)
+        for stmt in PG_FTS:
+            op.execute(stmt)
 
 
 def downgrade() -> None:
@@ -70,6 +74,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS articles_fts")
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_articles_fts")
+        op.execute("ALTER TABLE articles DROP COLUMN IF EXISTS search_tsv")
     op.drop_index("ix_claims_queue", "claims")
     op.drop_index("ix_sessions_user", "sessions")
     op.drop_table("sessions")
