@@ -281,3 +281,9 @@ def test_cli_review_lists_the_same_queue(tmp_path):
 
     shown = [int(m) for m in re.findall(r"^│\s*(\d+)\s*│", r.output, re.M)]
     assert shown == [c["id"] for c in want]
+
+
+def test_counted_actors_are_the_actors_with_counted_claims(store):
+    fp = _with_claims(store)
+    assert wb.counted_actors(store, fp) == ["ISR", "USA"]
+    assert wb.counted_actors(store, "nope") == []

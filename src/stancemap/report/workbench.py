@@ -36,13 +36,13 @@ class Overview:
 
     def cells(self):
         """(actor, [(issue, net or None, stories)]) rows, in the matrix's order."""
-        for actor in self.net.index:
-            row = []
-            for issue in self.net.columns:
-                v = self.net.at[actor, issue]
-                n = self.stories.at[actor, issue] if issue in self.stories.columns else float("nan")
-                row.append((issue, None if v != v else float(v), 0 if n != n else int(n)))
-            yield actor, row
+        net = self.net.to_numpy(dtype=float, na_value=float("nan"))
+        stories = self.stories.to_numpy(dtype=float, na_value=0.0)
+        issues = list(self.net.columns)
+        for r, actor in enumerate(self.net.index):
+            yield actor, [(issue, None if net[r, k] != net[r, k] else float(net[r, k]),
+                           0 if stories[r, k] != stories[r, k] else int(stories[r, k]))
+                          for k, issue in enumerate(issues)]
 
 
 def _source_cells(store: Store, f: ClaimFilter) -> list[Cell]:

@@ -47,6 +47,7 @@ articles = Table(
     Column("fingerprint", String(64), nullable=False, unique=True),
     Column("ingested_at", DateTime(timezone=True), server_default=func.now()),
     Index("ix_articles_date", "date"),
+    Index("ix_articles_source", "source"),
 )
 
 codebooks = Table(
@@ -110,6 +111,7 @@ claims = Table(
     Index("ix_claims_story", "codebook", "actor", "issue", "stance", "evidence_hash", "date"),
     Index("ix_claims_cell", "codebook", "actor", "issue", "stance", "confidence", "date"),
     Index("ix_claims_queue", "status", "confidence", "id"),  # the review queue, least confident first
+    Index("ix_claims_source", "codebook", "source", "date"),  # the workbench's source filter
 )
 
 claim_reviews = Table(

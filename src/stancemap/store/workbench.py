@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, distinct, func, or_, select, true
+from sqlalchemy import and_, distinct, func, or_, select, text, true
 
 from stancemap.store.db import Store, claim_filters
 from stancemap.store.schema import articles, claims
@@ -128,6 +128,17 @@ def unmapped_objects(store: Store, *, codebook: str | None = None, limit: int = 
          .where(and_(*conds)).group_by(obj).order_by(func.count().desc(), obj).limit(limit))
     with store.engine.connect() as conn:
         return [Unmapped(r.o, int(r.n), int(r.na), int(r.ex)) for r in conn.execute(q)]
+
+
+def counted_actors(store: Store, codebook: str) -> list[str]:
+    """The actors with counted claims in a codebook, by a loose index scan of ``claim_counts``
+    (one probe per actor, however many claims: a recursive CTE, on SQLite and PostgreSQL)."""
+    sql = text(
+        "WITH RECURSIVE t(actor) AS (SELECT min(actor) FROM claim_counts WHERE codebook = :cb "
+        "UNION ALL SELECT (SELECT min(k.actor) FROM claim_counts k WHERE k.codebook = :cb AND k.actor > t.actor) "
+        "FROM t WHERE t.actor IS NOT NULL) SELECT actor FROM t WHERE actor IS NOT NULL")
+    with store.engine.connect() as conn:
+        return list(conn.execute(sql, {"cb": codebook}).scalars())
 
 
 def sources(store: Store, *, limit: int = 500) -> list[str]:

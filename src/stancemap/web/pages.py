@@ -70,7 +70,7 @@ def pair(request: Request, a: str = "USA", b: str = "ISR", window: str = "month"
         raise HTTPException(400, f"window: {window!r}; use week, month or a number of days")
     c = data.compare_from_store(store, a, b, **f)
     tl = data.timeline_from_store(store, a, b, window=window, **f)
-    actors = data.q.actors_with_claims(store, codebook=data.scope(store).codebook)
+    actors = wb.counted_actors(store, data.scope(store).codebook)
     return page(request, "pair.html", c=c, tl=tl, a=a, b=b, window=window, actors=actors,
                 q=dict(a=a, b=b, window=window, since=since, until=until))
 

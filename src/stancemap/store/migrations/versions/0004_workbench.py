@@ -5,7 +5,8 @@
 - full-text search: on SQLite an FTS5 table ``articles_fts`` over titles and texts, kept in
   step with ``articles`` by triggers; on PostgreSQL a stored generated column ``search_tsv``
   (the same text as a ``tsvector``, English configuration) and a GIN index on it;
-- ``ix_claims_queue``: the review queue (status, least confident first) read off an index.
+- ``ix_claims_queue``: the review queue (status, least confident first) read off an index;
+  ``ix_claims_source`` and ``ix_articles_source``: the source filters and the list of sources.
 
 Revision ID: 0004
 Revises: 0003
@@ -57,6 +58,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_sessions_user", "sessions", ["user_id"])
     op.create_index("ix_claims_queue", "claims", ["status", "confidence", "id"])
+    op.create_index("ix_claims_source", "claims", ["codebook", "source", "date"])
+    op.create_index("ix_articles_source", "articles", ["source"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for stmt in SQLITE_FTS:
@@ -75,6 +78,8 @@ def downgrade() -> None:
     elif bind.dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_articles_fts")
         op.execute("ALTER TABLE articles DROP COLUMN IF EXISTS search_tsv")
+    op.drop_index("ix_articles_source", "articles")
+    op.drop_index("ix_claims_source", "claims")
     op.drop_index("ix_claims_queue", "claims")
     op.drop_index("ix_sessions_user", "sessions")
     op.drop_table("sessions")
