@@ -2,6 +2,15 @@
 
     .venv/bin/python docs/img/screenshots.py --db URL
 
+The README's are of a store built from text written for stancemap (never the shared corpus,
+whose articles are their publishers'): the demo article, and the test articles twice over::
+
+    stancemap demo --db /tmp/shots.db
+    .venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); from conftest import make_articles, records; \
+        from stancemap.store import Store; Store.open('/tmp/shots.db').add_articles(records(make_articles(copies=2)))"
+    stancemap extract --db /tmp/shots.db
+    .venv/bin/python docs/img/screenshots.py --db /tmp/shots.db
+
 Serves the store on a free port of 127.0.0.1 and saves overview.png, pair.png, review.png,
 claim.png, search.png and codebook.png next to this file (viewport 1280 x 860).
 """
