@@ -168,7 +168,7 @@ def test_hostile_article_runs_nothing_and_sends_nothing(browser, tmp_path):
         page.on("request", lambda r: requests.append(r.url))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-        pages = ["/", f"/cell?actor=USA&issue={issue}", f"/claims/{cid}", "/articles/evil-1", "/search?q=ceasefire",
+        pages = ["/", f"/cell?actor=USA&issue={issue}", "/pair?a=USA&b=ISR", f"/claims/{cid}", "/articles/evil-1", "/search?q=ceasefire",
                  "/search?q=script", "/review", "/codebook"]
         for path in pages:
             resp = page.goto(base + path)
