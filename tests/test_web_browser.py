@@ -69,6 +69,7 @@ def test_drill_into_usa_isr_correct_a_claim_with_the_keyboard(browser, demo_db, 
         page.click("form.pair-pick button")
         page.wait_for_url("**/pair?*")
         assert "USA and ISR" in page.inner_text("h1")
+        page.wait_for_selector("#timeline img.chart")  # loaded by HTMX after the comparison
         assert page.locator("img.chart").evaluate("img => img.complete && img.naturalWidth > 100")
         # open a quote: the claim view shows the article with the evidence highlighted
         first = page.locator("a.quote").first
@@ -168,7 +169,7 @@ def test_hostile_article_runs_nothing_and_sends_nothing(browser, tmp_path):
         page.on("request", lambda r: requests.append(r.url))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-        pages = ["/", f"/cell?actor=USA&issue={issue}", "/pair?a=USA&b=ISR", f"/claims/{cid}", "/articles/evil-1", "/search?q=ceasefire",
+        pages = ["/", f"/cell?actor=USA&issue={issue}", "/pair?a=USA&b=ISR", "/pair/timeline?a=USA&b=ISR", f"/claims/{cid}", "/articles/evil-1", "/search?q=ceasefire",
                  "/search?q=script", "/review", "/codebook"]
         for path in pages:
             resp = page.goto(base + path)

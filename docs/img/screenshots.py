@@ -55,6 +55,7 @@ def main() -> None:
         page.wait_for_selector("#cell ol.claims li")
         page.screenshot(path=str(HERE / "overview.png"), full_page=False)
         page.goto(base + "/pair?a=USA&b=ISR")
+        page.wait_for_selector("#timeline img.chart")
         page.wait_for_function("() => [...document.images].every(i => i.complete)")
         page.evaluate("window.scrollTo(0, document.querySelector('h2').offsetTop - 250)")
         page.screenshot(path=str(HERE / "pair.png"))

@@ -69,10 +69,27 @@ def pair(request: Request, a: str = "USA", b: str = "ISR", window: str = "month"
     if window not in ("week", "month") and not window.isdigit():
         raise HTTPException(400, f"window: {window!r}; use week, month or a number of days")
     c = data.compare_from_store(store, a, b, **f)
-    tl = data.timeline_from_store(store, a, b, window=window, **f)
     actors = wb.counted_actors(store, data.scope(store).codebook)
-    return page(request, "pair.html", c=c, tl=tl, a=a, b=b, window=window, actors=actors,
+    return page(request, "pair.html", c=c, a=a, b=b, window=window, actors=actors,
                 q=dict(a=a, b=b, window=window, since=since, until=until))
+
+
+@router.get("/pair/timeline")
+def pair_timeline(request: Request, a: str, b: str, window: str = "month", since: str = "", until: str = "",
+                  user: User = viewer):
+    """The divergence timeline, its chart and the quotes behind each change (the pair page loads it)."""
+    from stancemap.report.charts import data_uri
+
+    a, b = _id(a, "a"), _id(b, "b")
+    if window not in ("week", "month") and not window.isdigit():
+        raise HTTPException(400, f"window: {window!r}; use week, month or a number of days")
+    store = _store(request)
+    tl = data.timeline_from_store(store, a, b, window=window, since=parse_day(since, "since"),
+                                  until=parse_day(until, "until"))
+    drawn = any(w.divergence is not None for w in tl.windows)
+    ctx = dict(tl=tl, a=a, b=b, window=window, q=dict(since=since, until=until), labels=data.scope(store).labels,
+               chart_uri=data_uri(_chart_svg(tl.model_dump_json()), "svg") if drawn else None)
+    return page(request, "_timeline.html" if is_htmx(request) else "pair_timeline.html", **ctx)
 
 
 @router.get("/pair/chart.svg")
