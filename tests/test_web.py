@@ -287,3 +287,20 @@ def test_counted_actors_are_the_actors_with_counted_claims(store):
     fp = _with_claims(store)
     assert wb.counted_actors(store, fp) == ["ISR", "USA"]
     assert wb.counted_actors(store, "nope") == []
+
+
+def test_admins_manage_users_from_the_page(team):
+    store, fp, client = team
+    _sign_in(client, "ann", "admin-pass-1")
+    token = client.cookies["stancemap_csrf"]
+    r = client.post("/users", data={"name": "cora", "role": "coder", "password": "coder-pass-1", "csrf_token": token},
+                    follow_redirects=False)
+    assert r.status_code == 303 and users.authenticate(store, "cora", "coder-pass-1").role == "coder"
+    assert client.post("/users/cora", data={"action": "role", "role": "viewer", "csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert {u.name: u.role for u in users.list_users(store)}["cora"] == "viewer"
+    assert client.post("/users/ann", data={"action": "remove", "csrf_token": token}).status_code == 400
+    assert client.post("/users/cora", data={"action": "remove", "csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert "cora" not in {u.name for u in users.list_users(store)}
+    assert client.post("/users/cora", data={"action": "remove"}).status_code == 403  # no CSRF token

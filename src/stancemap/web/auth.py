@@ -67,4 +67,25 @@ def add_user(request: Request, name: str = Form(..., max_length=100), role: str 
     return RedirectResponse("/users", status_code=303)
 
 
+@router.post("/users/{name}")
+def change_user(request: Request, name: str, action: str = Form(...), role: str = Form(""),
+                user: accounts.User = Depends(require("admin"))):
+    """Change a user's role, or remove them; an admin cannot demote or remove themselves (no lock-out)."""
+    store = request.app.state.store
+    if name == user.name:
+        return page(request, "users.html", status_code=400, users=accounts.list_users(store),
+                    error="you cannot change your own role or remove yourself: ask another admin")
+    try:
+        ok = accounts.set_role(store, name, role) if action == "role" else (
+            accounts.remove_user(store, name) if action == "remove" else None)
+    except StoreError as e:
+        return page(request, "users.html", status_code=400, users=accounts.list_users(store), error=str(e))
+    if ok is None:
+        return page(request, "users.html", status_code=400, users=accounts.list_users(store),
+                    error=f"action {action!r}: use role or remove")
+    if not ok:
+        return page(request, "users.html", status_code=404, users=accounts.list_users(store), error=f"no user {name!r}")
+    return RedirectResponse("/users", status_code=303)
+
+
 __all__ = ["router", "current_user"]
