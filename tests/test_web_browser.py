@@ -188,6 +188,7 @@ def test_hostile_article_runs_nothing_and_sends_nothing(browser, tmp_path):
         assert "<script>" in page.inner_text("#hits")
         page.close()
     assert dialogs == []
+    assert violations == []  # the pages themselves need nothing the policy forbids (no inline style or script)
     assert [u for u in requests if urlsplit(u).netloc != urlsplit(base).netloc] == []
     assert not any("x-title" in u or u.endswith("/x") or "leak" in u for u in requests)
 
