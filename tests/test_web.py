@@ -172,8 +172,11 @@ def test_pages_need_sign_in_and_send_the_headers(team):
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
     assert "script-src 'self'" in r.headers["content-security-policy"] and "unsafe" not in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
+    client.get("/login")
+    before = client.cookies["stancemap_csrf"]
     r = _sign_in(client, "vic", "viewer-pass-1")
     assert r.status_code == 303
+    assert client.cookies["stancemap_csrf"] != before  # a new CSRF token with the session
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
     for path in ("/", "/pair?a=USA&b=ISR", "/review", "/search?q=ceasefire", "/codebook"):

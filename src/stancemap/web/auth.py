@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 
 from stancemap.errors import StoreError
 from stancemap.store import users as accounts
 from stancemap.web.render import page
-from stancemap.web.security import SESSION_COOKIE, current_user, require
+from stancemap.web.security import CSRF_COOKIE, SESSION_COOKIE, current_user, require
 
 router = APIRouter()
 
@@ -40,6 +42,9 @@ def login(request: Request, name: str = Form(..., max_length=100), password: str
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(SESSION_COOKIE, accounts.open_session(app.store, user), httponly=True, samesite="strict",
                     secure=app.cookie_secure, max_age=accounts.SESSION_DAYS * 86400, path="/")
+    # a new CSRF token with the new session: one known before signing in is worth nothing after
+    resp.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(32), httponly=True, samesite="strict",
+                    secure=app.cookie_secure, path="/")
     return resp
 
 
