@@ -307,3 +307,14 @@ def test_admins_manage_users_from_the_page(team):
                        follow_redirects=False).status_code == 303
     assert "cora" not in {u.name for u in users.list_users(store)}
     assert client.post("/users/cora", data={"action": "remove"}).status_code == 403  # no CSRF token
+
+
+def test_bad_parameters_are_400_naming_the_field(team):
+    store, fp, client = team
+    _sign_in(client, "vic", "viewer-pass-1")
+    for path, field in [("/pair/timeline?a=USA&b=ISR&window=0", "window"), ("/pair?a=USA&b=ISR&window=fortnight", "window"),
+                        ("/?since=2024-13-01", "since"), ("/cell?actor=US%3CA&issue=x", "actor"),
+                        ("/review?after=x", "after"), ("/pair/brief?a=USA&b=ISR&window=-3", "window")]:
+        r = client.get(path)
+        assert r.status_code == 400 and field in r.text, (path, r.status_code, r.text[:200])
+    assert client.get("/pair?a=USA&b=NOBODY").status_code == 400  # an unknown actor, as the CLI says

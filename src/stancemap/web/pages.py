@@ -74,18 +74,23 @@ def pair(request: Request, a: str = "USA", b: str = "ISR", window: str = "month"
                 q=dict(a=a, b=b, window=window, since=since, until=until))
 
 
+def _timeline(request: Request, a: str, b: str, window: str, since: str, until: str):
+    """``timeline_from_store`` for the query's parameters; a bad window is a 400 naming it."""
+    try:
+        return data.timeline_from_store(_store(request), _id(a, "a"), _id(b, "b"), window=window,
+                                        since=parse_day(since, "since"), until=parse_day(until, "until"))
+    except ValueError as e:
+        raise HTTPException(400, f"window: {e}") from None
+
+
 @router.get("/pair/timeline")
 def pair_timeline(request: Request, a: str, b: str, window: str = "month", since: str = "", until: str = "",
                   user: User = viewer):
     """The divergence timeline, its chart and the quotes behind each change (the pair page loads it)."""
     from stancemap.report.charts import data_uri
 
-    a, b = _id(a, "a"), _id(b, "b")
-    if window not in ("week", "month") and not window.isdigit():
-        raise HTTPException(400, f"window: {window!r}; use week, month or a number of days")
     store = _store(request)
-    tl = data.timeline_from_store(store, a, b, window=window, since=parse_day(since, "since"),
-                                  until=parse_day(until, "until"))
+    tl = _timeline(request, a, b, window, since, until)
     drawn = any(w.divergence is not None for w in tl.windows)
     ctx = dict(tl=tl, a=a, b=b, window=window, q=dict(since=since, until=until), labels=data.scope(store).labels,
                chart_uri=data_uri(_chart_svg(tl.model_dump_json()), "svg") if drawn else None)
@@ -95,8 +100,7 @@ def pair_timeline(request: Request, a: str, b: str, window: str = "month", since
 @router.get("/pair/chart.svg")
 def pair_chart(request: Request, a: str, b: str, window: str = "month", since: str = "", until: str = "",
                user: User = viewer):
-    tl = data.timeline_from_store(_store(request), _id(a, "a"), _id(b, "b"), window=window,
-                                  since=parse_day(since, "since"), until=parse_day(until, "until"))
+    tl = _timeline(request, a, b, window, since, until)
     return Response(_chart_svg(tl.model_dump_json()), media_type="image/svg+xml")
 
 
@@ -114,8 +118,11 @@ def pair_brief(request: Request, a: str, b: str, window: str = "month", since: s
                format: Literal["html", "md"] = "html", user: User = viewer):
     from stancemap.report.brief import write_brief
 
-    br = data.brief_from_store(_store(request), _id(a, "a"), _id(b, "b"), window=window,
-                               since=parse_day(since, "since"), until=parse_day(until, "until"))
+    try:
+        br = data.brief_from_store(_store(request), _id(a, "a"), _id(b, "b"), window=window,
+                                   since=parse_day(since, "since"), until=parse_day(until, "until"))
+    except ValueError as e:
+        raise HTTPException(400, f"window: {e}") from None
     text = write_brief(br, format, None)
     media = "text/html" if format == "html" else "text/markdown"
     return Response(text, media_type=f"{media}; charset=utf-8",
