@@ -318,3 +318,17 @@ def test_bad_parameters_are_400_naming_the_field(team):
         r = client.get(path)
         assert r.status_code == 400 and field in r.text, (path, r.status_code, r.text[:200])
     assert client.get("/pair?a=USA&b=NOBODY").status_code == 400  # an unknown actor, as the CLI says
+
+
+def test_a_filtered_queue_keeps_its_filters_after_an_edit(team):
+    store, fp, client = team
+    _sign_in(client, "ann", "admin-pass-1")
+    token = client.cookies["stancemap_csrf"]
+    isr = wb.queue_page(store, wb.ClaimFilter(codebook=fp, actor="ISR"))
+    assert len(isr) == 3
+    # correct the first ISR claim's actor to EGY: the next claim shown is still an ISR one
+    r = client.post(f"/claims/{isr[0]['id']}/decide", headers={"HX-Request": "true", "X-CSRF-Token": token},
+                    data={"action": "edit", "actor": "EGY", "return_to": "queue", "f_actor": "ISR"})
+    assert r.status_code == 200 and f"Claim {isr[1]['id']}: ISR" in r.text
+    assert wb.claim(store, isr[0]["id"])["actor"] == "EGY"
+    assert [h["prev_actor"] for h in store.review_history(isr[0]["id"])] == ["ISR"]

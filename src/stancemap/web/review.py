@@ -89,7 +89,7 @@ async def decide(request: Request, claim_id: int, action: Literal["accept", "rej
             raise HTTPException(400, "edit: give the right actor, issue or stance")
     store.set_status(claim_id, STATUS[action], note=note, reviewer=user.name, **changes)
     form = await request.form()
-    q = {k: str(form.get(k) or "") for k in FILTERS}
+    q = {k: str(form.get(f"f_{k}") or "") for k in FILTERS}  # the queue's filters (f_actor...), not the edit
     if return_to == "queue":
         f = _filter(request, q)
         nxt = wb.queue_next(store, f, after=(c["confidence"], c["id"]))
