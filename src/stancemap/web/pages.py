@@ -161,7 +161,7 @@ def claim_view(request: Request, claim_id: int, user: User = viewer):
                 book=store.codebook(c["codebook"]), q={})
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id:path}")  # ids may hold a slash
 def article_view(request: Request, article_id: str, user: User = viewer):
     store = _store(request)
     art = store.article(article_id)
