@@ -26,8 +26,13 @@ def serve(
     with errors():
         store = Store.open(db)
         single = check_can_serve(store, host)
+    from stancemap.web.security import is_loopback
+
     mode = "single-user, no login" if single else "sign-in required"
     console.print(f"stancemap workbench on http://{host}:{port}/ ({mode}); Ctrl+C stops it", highlight=False)
+    if not is_loopback(host) and not cookie_secure:
+        console.print("[yellow]note:[/] passwords and session cookies cross the network in clear: serve it "
+                      "behind HTTPS (a reverse proxy) and pass --cookie-secure", highlight=False)
     run(store, host=host, port=port, cookie_secure=cookie_secure)
 
 
