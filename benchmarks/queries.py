@@ -106,8 +106,8 @@ def load_postgresql(store: Store, arts, claim_rows) -> None:
             for m in _marks(arts):
                 cp.write_row([m["article_id"], m["codebook"], m["extractor_version"], m["n_claims"]])
         with cur.copy(f"COPY claims ({', '.join(c_cols)}) FROM STDIN") as cp:
-            for r in claim_rows():
-                cp.write_row([r.get(c) for c in c_cols])
+            for r in claim_rows():  # columns the generator leaves out take their defaults ('' for reviewer)
+                cp.write_row([r.get(c, "" if c == "reviewer" else None) for c in c_cols])
         raw.commit()
         cur.execute("ANALYZE")
         raw.commit()

@@ -19,6 +19,7 @@ ALLOWED = {
     "evaluation": {"extract", "knowledge", "ingest"},
     "jobs": {"ingest", "extract", "store", "knowledge"},
     "report": {"store", "analyze", "knowledge"},
+    "web": {"report", "store", "analyze", "knowledge"},
 }
 IMPORT = re.compile(r"^\s*(?:from|import)\s+stancemap\.([a-z_]+)", re.M)
 

@@ -68,3 +68,7 @@ class FetchError(StancemapError):
         self.reason = reason
         self.status = status
         super().__init__(f"{url}: {reason}")
+
+
+class ServeError(StancemapError):
+    """The workbench cannot start as asked (e.g. a public address with no users)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from stancemap.cli import analysis, core, dna, ingest, kb, learn, review
+from stancemap.cli import analysis, core, dna, ingest, kb, learn, review, web
 
 app = typer.Typer(
     name="stancemap",
@@ -24,6 +24,7 @@ analysis.register(app)
 review.register(app)
 learn.register(app)
 dna.register(app)
+web.register(app)
 app.add_typer(kb.app, name="kb", help="The actor knowledge base: show, import, export.")
 
 

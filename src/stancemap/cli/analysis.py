@@ -73,24 +73,30 @@ def matrix_cmd(
 ) -> None:
     """Actors by issues: net positions from -1 (oppose) to +1 (support); a heatmap as PNG or SVG."""
     from stancemap.report.data import matrix_from_store
+    from stancemap.report.workbench import overview_from_store
 
+    f = dict(codebook_id=codebook_id, actors=_split(actors) or None, issues=_split(issues) or None,
+             since=day(since), until=day(until))
     with errors():
-        m, labels = matrix_from_store(_store(db), codebook_id=codebook_id, actors=_split(actors) or None,
-                                      issues=_split(issues) or None, since=day(since), until=day(until))
-    _print_matrix(m, labels, fmt, dest)
+        if fmt in ("png", "svg"):  # the chart shows each cell's stories, thin cells faint
+            ov = overview_from_store(_store(db), **f)
+            m, labels, stories = ov.net, ov.labels, ov.stories
+        else:
+            (m, labels), stories = matrix_from_store(_store(db), **f), None
+    _print_matrix(m, labels, fmt, dest, stories)
 
 
 def _split(values: list[str]) -> list[str]:
     return [v.strip() for item in values for v in item.split(",") if v.strip()]
 
 
-def _print_matrix(m, labels, fmt: str, dest: Path | None) -> None:
+def _print_matrix(m, labels, fmt: str, dest: Path | None, stories=None) -> None:
     from stancemap.report.tables import matrix_table
 
     if fmt in ("png", "svg"):
         from stancemap.report.charts import heatmap
 
-        _emit_image(heatmap(m, labels=labels), fmt, dest)
+        _emit_image(heatmap(m, labels=labels, stories=stories), fmt, dest)
     elif fmt == "csv":
         _emit_text(m.round(4).to_csv(), dest)
     elif fmt == "json":

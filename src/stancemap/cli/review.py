@@ -7,19 +7,28 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
-from stancemap.cli.common import DbOption, console, errors, out
+from stancemap.cli.common import DbOption, SinceOption, UntilOption, console, day, errors, out
 
 
 def review(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="How many claims to show")] = 20,
     max_confidence: Annotated[float, typer.Option(help="Show machine claims at or below this confidence")] = 1.0,
+    actor: Annotated[str | None, typer.Option(help="Only this actor's claims")] = None,
+    issue: Annotated[str | None, typer.Option(help="Only claims on this issue")] = None,
+    source: Annotated[str | None, typer.Option(help="Only claims from this source")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
 ) -> None:
-    """Show unreviewed claims, least confident first."""
+    """Show unreviewed claims, least confident first (the web workbench's queue)."""
     from stancemap.store import Store
+    from stancemap.store.workbench import ClaimFilter, queue_page
 
     with errors():
-        rows = Store.open(db).review_queue(limit=limit, max_confidence=max_confidence)
+        store = Store.open(db)
+        f = ClaimFilter(codebook=store.latest_codebook(), actor=actor, issue=issue, source=source,
+                        since=day(since), until=day(until), max_confidence=max_confidence)
+        rows = queue_page(store, f, limit=limit)
     t = Table("id", "date", "actor", "issue", "stance", "conf", "evidence", show_lines=True)
     for r in rows:
         t.add_row(str(r["id"]), str(r["date"]), r["actor"], r["issue"] or "-", r["stance"], f"{r['confidence']:.2f}", r["evidence"])

@@ -88,6 +88,52 @@ def builtin_codebook() -> Codebook:
     return codebook_from_dict(yaml.safe_load(ref.read_text(encoding="utf-8")), "builtin:codebook-gaza.yaml")
 
 
+def with_issue(codebook: Codebook, issue_id: str, *, label: str = "", description: str = "",
+               keywords: list[str] | tuple[str, ...] = ()) -> Codebook:
+    """A new codebook with issue ``issue_id`` added, or extended: its keywords joined by
+    ``keywords`` (no duplicates), its label and description replaced where given."""
+    keywords = [k.strip() for k in keywords if k.strip()]
+    issues, found = [], False
+    for i in codebook.issues:
+        if i.id == issue_id:
+            found = True
+            kw = list(i.keywords) + [k for k in keywords if k.casefold() not in {x.casefold() for x in i.keywords}]
+            i = Issue(id=i.id, label=label.strip() or i.label, description=description.strip() or i.description,
+                      keywords=tuple(dict.fromkeys(kw)))
+        issues.append(i)
+    if not found:
+        try:
+            issues.append(Issue(id=issue_id.strip(), label=label.strip() or issue_id.strip(),
+                                description=description.strip(), keywords=tuple(dict.fromkeys(keywords))))
+        except ValidationError as e:
+            err = e.errors()[0]
+            raise CodebookError(f"new issue {issue_id!r}: field {'.'.join(map(str, err['loc']))!r}: {err['msg']}") from None
+    return Codebook(name=codebook.name, actors=codebook.actors, issues=tuple(issues))
+
+
+def codebook_yaml(codebook: Codebook) -> str:
+    """The codebook in its YAML file format (what :func:`load_codebook` reads)."""
+    def actor(a):
+        d = {"id": a.id, "name": a.name, "description": a.description}
+        for k in ("aliases", "exclude"):
+            if getattr(a, k):
+                d[k] = list(getattr(a, k))
+        if a.kind != "other":
+            d["kind"] = a.kind
+        if a.part_of:
+            d["part_of"] = a.part_of
+        return d
+
+    def issue(i):
+        d = {"id": i.id, "label": i.label, "description": i.description}
+        if i.keywords:
+            d["keywords"] = list(i.keywords)
+        return d
+    data = {"name": codebook.name, "actors": [actor(a) for a in codebook.actors],
+            "issues": [issue(i) for i in codebook.issues]}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
 def codebook_to_dict(codebook: Codebook) -> dict:
     """A codebook as :func:`codebook_from_dict` reads it back (the same fingerprint)."""
     def actor(a: Actor) -> dict:

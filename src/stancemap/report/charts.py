@@ -29,21 +29,35 @@ def data_uri(data: bytes, fmt: ImageFormat) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def heatmap(table: pd.DataFrame, *, labels: dict[str, str] | None = None, title: str = "Net positions") -> alt.Chart:
-    """Actors by issues, coloured from oppose (-1, red) to support (+1, blue); blank where silent."""
+def heatmap(table: pd.DataFrame, *, labels: dict[str, str] | None = None, title: str = "Net positions",
+            stories: pd.DataFrame | None = None, thin: int = 3) -> alt.Chart:
+    """Actors by issues, coloured from oppose (-1, red) to support (+1, blue); blank where silent.
+
+    With ``stories`` (distinct stories per cell, same shape), each cell shows its count too, and
+    cells backed by fewer than ``thin`` stories are drawn faint.
+    """
     labels = labels or {}
     long = table.reset_index().melt(id_vars="actor", var_name="issue", value_name="net").dropna()
     long["label"] = long["issue"].map(lambda i: labels.get(i, i))
-    long["text"] = long["net"].map(lambda v: f"{v:+.2f}")
+    if stories is not None:
+        n = stories.reset_index().melt(id_vars="actor", var_name="issue", value_name="stories")
+        long = long.merge(n, on=["actor", "issue"], how="left").fillna({"stories": 0})
+        long["text"] = [f"{v:+.2f} ({int(k)})" for v, k in zip(long["net"], long["stories"])]
+        long["opacity"] = [0.3 if k < thin else 1.0 for k in long["stories"]]
+    else:
+        long["text"] = long["net"].map(lambda v: f"{v:+.2f}")
+        long["opacity"] = 1.0
     base = alt.Chart(long).encode(
         x=alt.X("label:N", title=None, sort=[labels.get(i, i) for i in table.columns],
                 axis=alt.Axis(labelAngle=-40, labelLimit=220)),
         y=alt.Y("actor:N", title=None, sort=list(table.index)),
     )
-    rect = base.mark_rect().encode(color=alt.Color(
-        "net:Q", title="net", scale=alt.Scale(domain=[-1, 1], scheme="redblue")))
-    text = base.mark_text(fontSize=10).encode(text="text:N")
-    size = dict(width=max(200, 42 * len(table.columns)), height=max(80, 26 * len(table.index)))
+    rect = base.mark_rect().encode(
+        color=alt.Color("net:Q", title="net", scale=alt.Scale(domain=[-1, 1], scheme="redblue")),
+        opacity=alt.Opacity("opacity:Q", scale=None, legend=None))
+    text = base.mark_text(fontSize=10).encode(text="text:N", opacity=alt.Opacity("opacity:Q", scale=None, legend=None))
+    size = dict(width=max(200, (60 if stories is not None else 42) * len(table.columns)),
+                height=max(80, 26 * len(table.index)))
     return (rect + text).properties(title=title, **size)
 
 

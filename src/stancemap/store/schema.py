@@ -13,6 +13,9 @@ Tables:
   every write (see :mod:`stancemap.store.counts`); what compare, matrix and timeline read.
 - ``dna_projects``, ``dna_documents``, ``dna_statements``: what an imported DNA file holds
   that claims do not (see :mod:`stancemap.store.dna`).
+- ``users`` and ``sessions``: the web workbench's accounts and logins (migration 0004, which
+  also adds the full-text index over articles: an FTS5 table on SQLite, a GIN index on
+  PostgreSQL; neither is a Core table, see :mod:`stancemap.store.search`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ articles = Table(
     # inserts written for older revisions leave it out)
     Column("story", String(200), nullable=True),  # first article of its reprint group (store.stories)
     Index("ix_articles_date", "date"),
+    Index("ix_articles_source", "source"),
     Index("ix_articles_story", "story"),
 )
 
@@ -146,6 +150,8 @@ claims = Table(
     Index("ix_claims_cell_day", "codebook", "actor", "issue", "stance", "date"),
     Index("ix_claims_story", "codebook", "actor", "issue", "stance", "evidence_hash", "date"),
     Index("ix_claims_cell", "codebook", "actor", "issue", "stance", "confidence", "date"),
+    Index("ix_claims_queue", "status", "confidence", "id"),  # the review queue, least confident first
+    Index("ix_claims_source", "codebook", "source", "date"),  # the workbench's source filter
 )
 
 claim_reviews = Table(
@@ -231,4 +237,24 @@ dna_statements = Table(
     Column("claim_stance", String(10), nullable=True),
     PrimaryKeyConstraint("project", "dna_id", name="pk_dna_statements"),
     Index("ix_dna_statements_claim", "claim_id"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(10), nullable=False),  # admin, coder, viewer
+    Column("password_hash", Text, nullable=False),  # argon2id, with its parameters and salt
+    Column("created_at", DateTime(timezone=True), server_default=func.now()),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 of the cookie's token
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sessions_user", "user_id"),
 )
