@@ -44,22 +44,27 @@ def test_extract_store_twice_adds_nothing_and_claims_lists(tmp_path):
     db = f"sqlite:///{tmp_path / 'x.db'}"
     src = _jsonl(tmp_path / "a.jsonl", ARTICLES)
     assert runner.invoke(app, ["ingest", str(src), "--db", db]).exit_code == 0
-    r1 = runner.invoke(app, ["extract", "--db", db])
+    r1 = runner.invoke(app, ["extract", "--db", db])  # the learned model (default)
     assert r1.exit_code == 0, r1.output
     r2 = runner.invoke(app, ["extract", "--db", db])
     assert "extracted 0 articles: 0 claims" in r2.output
     r = runner.invoke(app, ["claims", "--db", db, "--format", "json"])
     rows = json.loads(r.stdout)
     triples = {(c["actor"], c["issue"], c["stance"]) for c in rows}
-    assert ("USA", "ceasefire", "support") in triples
-    assert ("ISR", "ceasefire", "oppose") in triples
-    assert ("QAT", "humanitarian-aid", "support") in triples
+    assert {("USA", "ceasefire", "support"), ("QAT", "humanitarian-aid", "support")} <= triples
+    # (its miss: "Israel rejected a ceasefire." scores 0.29, under the model's 0.34 threshold)
+    r3 = runner.invoke(app, ["extract", "--db", db, "--extractor", "rules"])  # another version: added once
+    assert r3.exit_code == 0 and "extracted 2 articles" in r3.output
+    assert "extracted 0 articles" in runner.invoke(app, ["extract", "--db", db, "--extractor", "rules"]).output
+    rows = json.loads(runner.invoke(app, ["claims", "--db", db, "--format", "json"]).stdout)
+    triples = {(c["actor"], c["issue"], c["stance"]) for c in rows}
+    assert ("ISR", "ceasefire", "oppose") in triples  # the rules replaced the older version's machine claims
 
 
 @pytest.mark.model
 def test_extract_jsonl_to_stdout(tmp_path):
     src = _jsonl(tmp_path / "a.jsonl", ARTICLES)
-    r = runner.invoke(app, ["extract", str(src), "--format", "jsonl"])
+    r = runner.invoke(app, ["extract", str(src), "--format", "jsonl", "--extractor", "rules"])
     assert r.exit_code == 0, r.output
     lines = [json.loads(x) for x in r.stdout.splitlines() if x.strip()]
     assert {"article_id", "actor", "issue", "stance", "evidence", "speaker", "confidence"} <= set(lines[0])
@@ -98,34 +103,51 @@ def test_readme_main_command_prints_the_comparison(tmp_path):
     assert "stancemap demo" in readme.split("```")[1]
 
 
+HAND_READ_DISAGREE = {  # the founding article, read by hand
+    ("pa-governs-gaza", "support", "oppose"),
+    ("israeli-security-control", "oppose", "support"),
+    ("buffer-zone", "oppose", "support"),
+}
+
+
 @pytest.mark.model
-def test_founding_example_comparison(shared, tmp_path):
+@pytest.mark.parametrize("extractor", ["rules", "learned"])
+def test_founding_example_comparison(shared, tmp_path, extractor):
     """The founding article (read by hand): the US and Israel agree on destroying Hamas and
-    diverge on the PA's role, Israeli security control and a buffer zone, each with a quote."""
+    diverge on the PA's role, Israeli security control and a buffer zone, each with a quote.
+    The rules (written on it) find all three differences; the learned model (never tuned on it)
+    finds the agreement and two of them, and no difference that is not there."""
     db = f"sqlite:///{tmp_path / 'seed.db'}"
     article = shared / "corpus" / "000_50cd4dbc1d39a997.txt"
-    r = runner.invoke(app, ["demo", "--article", str(article), "--db", db])
+    r = runner.invoke(app, ["demo", "--article", str(article), "--db", db, "--extractor", extractor])
     assert r.exit_code == 0, r.output
     c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
     assert {(x["issue"], x["stance"]) for x in c["agree"]} == {("destroy-hamas", "support")}
-    assert {(x["issue"], x["a_stance"], x["b_stance"]) for x in c["disagree"]} == {
-        ("pa-governs-gaza", "support", "oppose"),
-        ("israeli-security-control", "oppose", "support"),
-        ("buffer-zone", "oppose", "support"),
-    }
+    found = {(x["issue"], x["a_stance"], x["b_stance"]) for x in c["disagree"]}
+    if extractor == "rules":
+        assert found == HAND_READ_DISAGREE
+    else:
+        assert {("pa-governs-gaza", "support", "oppose"), ("israeli-security-control", "oppose", "support")} <= found
+        assert found <= HAND_READ_DISAGREE
     text = article.read_text(encoding="utf-8")
     for row in c["agree"] + c["disagree"]:
         assert row["evidence"] and all(e["quote"] in text for e in row["evidence"])
 
 
 @pytest.mark.model
-def test_shipped_example_comparison(tmp_path):
+@pytest.mark.parametrize("extractor", ["rules", "learned"])
+def test_shipped_example_comparison(tmp_path, extractor):
     """The example shipped with the package tells the same story (written for stancemap)."""
     db = f"sqlite:///{tmp_path / 'ex.db'}"
-    assert runner.invoke(app, ["demo", "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["demo", "--db", db, "--extractor", extractor]).exit_code == 0
     c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
-    assert {x["issue"] for x in c["agree"]} == {"destroy-hamas"}
-    assert {x["issue"] for x in c["disagree"]} == {"pa-governs-gaza", "israeli-security-control", "buffer-zone"}
+    assert "destroy-hamas" in {x["issue"] for x in c["agree"]}
+    found = {x["issue"] for x in c["disagree"]}
+    if extractor == "rules":
+        assert {x["issue"] for x in c["agree"]} == {"destroy-hamas"}
+        assert found == {"pa-governs-gaza", "israeli-security-control", "buffer-zone"}
+    else:
+        assert {"pa-governs-gaza", "buffer-zone"} <= found
 
 
 def _store_with_claims(tmp_path):

@@ -17,7 +17,8 @@ ALLOWED = {
     "store": set(),
     "analyze": set(),
     "evaluation": {"extract", "knowledge", "ingest"},
-    "jobs": {"ingest", "extract", "store", "knowledge"},
+    "learn": {"extract", "knowledge", "evaluation"},  # never the store: jobs hand it rows
+    "jobs": {"ingest", "extract", "store", "knowledge", "learn"},
     "report": {"store", "analyze", "knowledge"},
     "web": {"report", "store", "analyze", "knowledge"},
 }

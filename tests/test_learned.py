@@ -80,7 +80,9 @@ def test_train_writes_a_versioned_calibrated_model(trained):
     assert meta["articles"] == 12 and meta["claims"] == 12 and meta["codebooks"] == ["riverton-2025"]
     cal = meta["calibration"]
     assert len(cal["x"]) == len(cal["y"]) and all(b >= a for a, b in zip(cal["y"], cal["y"][1:]))  # isotonic
-    assert 0.0 < meta["threshold"] < 1.0 and meta["reliability"]
+    assert 0.0 < meta["threshold"] < 1.0
+    # twelve articles are too few to calibrate on: the base model's scale is kept, and said
+    assert meta["built_on"] and meta["calibrated_on"].startswith("the base model")
     for f in ("weights.npz", "static.npy", "static-weights.npy", "tokenizer.json"):
         assert (trained / f).stat().st_size > 0
 

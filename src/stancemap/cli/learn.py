@@ -62,7 +62,7 @@ def train(
     m = report.meta
     console.print(f"model {m['version']} -> {report.out}: {report.articles} articles, {report.claims} claims, "
                   f"{report.rows} candidate rows ({report.positives} positive); threshold {m['threshold']}, "
-                  f"held-out ECE {m['ece']}; {report.seconds:.0f} s", highlight=False)
+                  f"calibrated on {m['calibrated_on']} (ECE {m['ece']}); {report.seconds:.0f} s", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -70,8 +70,10 @@ class CandidateFinder:
     def pipe(self, articles: list[Article]) -> list[ArticleCandidates]:
         r = self.rules
         r._build()
-        prepared = [self._sentences(a) for a in articles]
-        cands = [(k, a, c) for k, a in enumerate(articles) for c in r._guarded(a, None, r._prefilter, a)]
+        splits = [r.split(a) for a in articles]
+        prepared = [self._sentences(a, sp) for a, sp in zip(articles, splits)]
+        cands = [(k, a, c) for k, (a, sp) in enumerate(zip(articles, splits))
+                 for c in r._guarded(a, None, r._prefilter, a, sp)]
         per_article: list[list[Claim]] = [[] for _ in articles]
         parses: list[dict[int, tuple]] = [{} for _ in articles]
         docs = r.nlp.pipe((c.text for _k, _a, c in cands), batch_size=256)
@@ -113,14 +115,9 @@ class CandidateFinder:
         return matched, {a: frozenset(v) for a, v in roles.items()}
 
     # ------------------------------------------------------------------
-    def _sentences(self, article: Article):
+    def _sentences(self, article: Article, split):
         r = self.rules
-        doc = r.nlp.make_doc(article.text)
-        for t in doc[1:]:
-            if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
-                t.is_sent_start = True
-        doc = r.sentencizer(doc)
-        mentions = r.mentions.names(doc, article.date)
+        doc, mentions = split
         sents: list[Sentence] = []
         names: list[list] = []
         k = 0

@@ -59,6 +59,7 @@ SCALARS = (
     "cos_x_rule", "lex_x_name",
     "rough", "n_rough", "rough_ctx", "parsed", "matched", "matched_sign", "n_matched",
     "r_subj", "r_speaker", "r_obj", "r_poss", "r_mod", "best_rough_cos",
+    "local_sign", "local_dist", "local_neg", "actor_cue_sign",
 )
 
 
@@ -140,6 +141,7 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
         actors_in.setdefault(p.sent, set()).add(p.actor)
     total_sal = max(1, max(ac.salience.values(), default=1))
     out, keys = [], []
+    pol_cache: dict[int, dict] = {}
     index = {iid: j for j, iid in enumerate(view.ids)}
     for pi, p in enumerate(ac.pairs):
         s = ac.sentences[p.sent]
@@ -177,10 +179,55 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
                 float(iid in s.matched), float(s.matched.get(iid, 0)), min(len(s.matched), 4) / 4,
                 *(float(x in roles) for x in ("subj", "speaker", "obj", "poss", "mod")),
                 float(iid in s.rough and all(cos[p.sent, j] >= cos[p.sent, index[o]] for o in s.rough)),
+                *local_polarity(words, view.stems[j], p.first_pos, pol_cache.setdefault(p.sent, {})),
             ]
             out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
             keys.append((pi, iid))
     return np.vstack(out).astype(np.float32), keys
+
+
+def _cue_sign(w: str) -> int:
+    if w in _NEG_WORDS:
+        return 0
+    if w.startswith(_OPPOSE_CUES) or w in _OPPOSE:
+        return -1
+    if w.startswith(_SUPPORT_CUES) or w in _SUPPORT:
+        return 1
+    return 0
+
+
+_NEG_WORDS = frozenset("not n't no never neither nor without".split())
+_SUPPORT_CUES = tuple(x for x in _SUPPORT_STEMS if x not in ("need", "must", "should"))
+_OPPOSE_CUES = tuple(x for x in _OPPOSE_STEMS if x not in ("no", "not", "never", "won't", "cannot", "end", "rul"))
+
+
+def local_polarity(words: list[str], issue_stems: dict[str, float], actor_pos: float,
+                   cache: dict | None = None) -> list[float]:
+    """The stance word nearest before the issue's first word in the sentence (within 8 words), its
+    sign flipped by a negation just before it ("will not accept a buffer zone" -> -1); how far it
+    is; whether a negation was seen; and the sign of the first stance word after the actor.
+    ``cache`` (one dict per sentence) keeps the sentence's stems and cue signs between issues."""
+    if cache is not None and "stems" in cache:
+        stems_at, signs = cache["stems"], cache["signs"]
+    else:
+        stems_at = [stem(w) if len(w) > 2 else "" for w in words]
+        signs = [_cue_sign(w) for w in words]
+        if cache is not None:
+            cache["stems"], cache["signs"] = stems_at, signs
+    first = next((i for i, t in enumerate(stems_at) if t and t in issue_stems), None)
+    sign, dist, neg = 0, 1.0, 0.0
+    if first is not None:
+        for i in range(first - 1, max(-1, first - 9), -1):
+            c = signs[i]
+            if c:
+                flip = any(w in _NEG_WORDS for w in words[max(0, i - 3):i])
+                sign, dist, neg = (-c if flip else c), (first - i) / 8, float(flip)
+                break
+    start = int(actor_pos * max(1, len(words)))
+    after = next((c for c in signs[start:start + 10] if c), 0)
+    if after and any(w in _NEG_WORDS for w in words[start:start + 10][:4]):
+        after = -after
+    return [float(sign), dist, neg, float(after)]
 
 
 def _sentence_feats(words: list[str], text: str, i: int, n: int) -> list[float]:

@@ -145,10 +145,10 @@ class LearnedExtractor:
         best: dict[tuple[str, str, Stance], tuple[float, int]] = {}
         for r, (pi, iid) in enumerate(keys):
             actor = ac.pairs[pi].actor
-            for col, stance in _STANCES:
-                k = (actor, iid, stance)
-                if k not in best or P[r, col] > best[k][0]:
-                    best[k] = (float(P[r, col]), r)
+            col, stance = _STANCES[0] if P[r, 1] >= P[r, 2] else _STANCES[1]  # a sentence takes one side
+            k = (actor, iid, stance)
+            if k not in best or P[r, col] > best[k][0]:
+                best[k] = (float(P[r, col]), r)
         claims = []
         labels = {i.id: i.label for i in self.codebook.issues}
         if best:

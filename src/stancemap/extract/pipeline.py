@@ -150,14 +150,18 @@ class Extractor:
             return []
 
     # ------------------------------------------------------------- prefilter
-    def _prefilter(self, article: Article) -> list[Candidate]:
+    def split(self, article: Article) -> tuple[Doc, list[Mention]]:
+        """The article tokenised and split into sentences, and its actor names (no parse)."""
         doc = self.nlp.make_doc(article.text)
         for t in doc[1:]:  # a line break ends a sentence, whatever the punctuation
             if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
                 t.is_sent_start = True
         doc = self.sentencizer(doc)
+        return doc, self.mentions.names(doc, article.date)  # one pass over the whole article
+
+    def _prefilter(self, article: Article, split: tuple[Doc, list[Mention]] | None = None) -> list[Candidate]:
+        doc, mentions = split or self.split(article)
         lower = [t.lower_ for t in doc]
-        mentions = self.mentions.names(doc, article.date)  # one pass over the whole article
         memory = Memory()
         out: list[Candidate] = []
         k = 0

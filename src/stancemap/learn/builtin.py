@@ -52,20 +52,24 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default="src/stancemap/data/model")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--reuse-static", action="store_true", help="keep static.npy and tokenizer.json already in --out")
-    ap.add_argument("--cache", default=None, help="also pickle the candidate rows here (benchmarks/claim_model.py --cache reads them)")
+    ap.add_argument("--cache", default=None, help="pickle the candidate rows here, or reuse them (benchmarks/claim_model.py --cache reads them)")
     a = ap.parse_args(argv)
     out = Path(a.out)
     ts = shipped_training_set(a.shared, a.annotations)
     make_static(out, [g.article.text for g in ts.articles], reuse=a.reuse_static)
     ds = None
-    if a.cache:
+    if a.cache:  # rows are reused from there if it exists (the same data and code make the same rows)
         import pickle
 
         from stancemap.learn.dataset import build
 
-        ds = build(ts, out)
-        with open(a.cache, "wb") as fh:
-            pickle.dump(ds, fh, protocol=4)
+        if Path(a.cache).exists():
+            with open(a.cache, "rb") as fh:
+                ds = pickle.load(fh)
+        else:
+            ds = build(ts, out)
+            with open(a.cache, "wb") as fh:
+                pickle.dump(ds, fh, protocol=4)
     report = train(ts, out, base_model=out, seed=a.seed, build_on=False, dataset=ds,
                    progress=lambda what, k, n: print(f"{what} +{k}/{n}", file=sys.stderr, flush=True))
     print(f"{report.meta['version']}: {report.articles} articles, {report.claims} claims, threshold "

@@ -45,9 +45,9 @@ def _best(ds: Dataset, P: np.ndarray, k: int, rows: np.ndarray, all_rows: np.nda
     for r in rows:
         pi, iid = ds.keys[k][pos[int(r)]]
         actor = ac.pairs[pi].actor
-        for col, st in ((1, "support"), (2, "oppose")):
-            if P[r, col] > best.get((actor, iid, st), -1.0):
-                best[(actor, iid, st)] = float(P[r, col])
+        col, st = (1, "support") if P[r, 1] >= P[r, 2] else (2, "oppose")  # a sentence takes one side
+        if P[r, col] > best.get((actor, iid, st), -1.0):
+            best[(actor, iid, st)] = float(P[r, col])
     return best
 
 

@@ -72,13 +72,21 @@ def train(ts: TrainingSet, out: str | Path, *, base_model: str | Path | None = N
     P = F.out_of_fold(ds, n_folds=folds, seed=seed, prior=prior,
                       progress=(lambda k: progress("folds", k, folds)) if progress else None)
     cal, thr, table = F.calibration_and_threshold(ds, P)
+    calibrated_on = "held-out folds"
+    if prior is not None:
+        base_meta = json.loads((base / "meta.json").read_text())
+        if int((ds.y > 0).sum()) < F.SMALL:  # a few articles calibrate badly: keep the base model's scale
+            cal, thr = base_meta["calibration"], float(base_meta["threshold"])
+            calibrated_on, table = f"the base model {base_meta.get('version')}", []
+        thr = max(thr, float(base_meta.get("threshold", thr)))
     fitted = F.fit_scorer(ds.X, ds.y, ds.w, seed=seed, prior=prior)
     if progress:
         progress("fit", 1, 1)
     info = {
         "seed": seed, "articles": len(ds.articles), "claims": sum(len(g.claims) for g in ds.articles),
         "codebooks": sorted(ts.codebooks), "rows": int(len(ds.y)), "positives": int((ds.y > 0).sum()),
-        "reliability": table, "ece": F.ece(table), "base": str(base),
+        "reliability": table, "ece": F.ece(table) if table else None, "calibrated_on": calibrated_on,
+        "base": str(base),
         "built_on": (json.loads((base / "meta.json").read_text()).get("version") if prior is not None else None),
     }
     meta = F.write_model(Path(out), fitted, static_from=base, calibration=cal, threshold=thr, info=info)
