@@ -39,7 +39,9 @@ class TreeScorer:
         self.baseline = arrays["baseline"].astype(np.float64)    # (n_raw,)
         self.depth = int(arrays["max_depth"])
 
-    def raw(self, X: np.ndarray) -> np.ndarray:
+    def raw(self, X: np.ndarray, *, chunk: int = 128) -> np.ndarray:
+        if len(X) > chunk:  # blocks of rows keep the walk's arrays in the processor's cache
+            return np.vstack([self.raw(X[i:i + chunk], chunk=chunk) for i in range(0, len(X), chunk)])
         n, t = len(X), len(self.roots)
         node = np.tile(self.roots, n)              # (row, tree) flattened, row-major
         row = np.repeat(np.arange(n), t)
@@ -54,10 +56,13 @@ class TreeScorer:
             node[active] = nxt
             active = active[~self.leaf[nxt]]
         vals = self.value[node].reshape(n, t)
-        out = np.tile(self.baseline, (n, 1))
-        for c in range(len(self.baseline)):
-            out[:, c] += vals[:, self.tree_class == c].sum(axis=1)
-        return out
+        return self.baseline + vals @ self._class_matrix()
+
+    def _class_matrix(self) -> np.ndarray:
+        m = getattr(self, "_cm", None)
+        if m is None:
+            m = self._cm = np.eye(len(self.baseline))[self.tree_class]  # (n_trees, n_raw): tree -> its score
+        return m
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
