@@ -192,3 +192,26 @@ def test_tree_scorer_reproduces_scikit_learn():
     clf = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X, y)
     ours = TreeScorer(trees_arrays(clf)).predict_proba(X)
     assert np.allclose(ours, clf.predict_proba(X), atol=1e-9)
+
+
+def test_cross_validation_scores_every_article_from_a_model_that_never_saw_it():
+    pytest.importorskip("sklearn")
+    from stancemap.extract.learned import builtin_model_dir
+    from stancemap.learn import crossval
+    from stancemap.learn.data import load_gold_files
+    from stancemap.learn.dataset import build
+
+    cb = load_codebook(DATA / "codebook.yaml")
+    ts = load_gold_files(DATA / "train-gold.jsonl", DATA / "train-articles.jsonl", cb)
+    ts = ts.extend(load_gold_files(DATA / "test-gold.jsonl", DATA / "test-articles.jsonl", cb))
+    ds = build(ts, builtin_model_dir())
+    s, gold, preds, P = crossval.cross_validate(ds, n_folds=4)
+    assert s.articles == len(ds.articles) == 20 and set(preds) == set(gold)
+    assert P.shape == (len(ds.y), 3) and np.allclose(P.sum(axis=1), 1.0)
+    # each fold's rows were scored by a model fitted without them: refitting on all rows changes them
+    from stancemap.learn import fit as F
+
+    full = F.fit_scorer(ds.X, ds.y, ds.w).scorer().predict_proba(ds.X)
+    assert not np.allclose(full, P)
+    lio = crossval.leave_issues_out(ds, P, n_groups=2, n_folds=2)
+    assert lio.gold == sum(len(g.claims) for g in ds.articles)  # every claim scored once, in its group

@@ -144,25 +144,9 @@ def leave_issues_out(ds: Dataset, P_cv: np.ndarray, *, n_groups: int = 4, n_fold
     return score(gold_all, pred_all)
 
 
-def leave_topic_out(ds: Dataset, P_cv: np.ndarray, train_codebooks: set[str], test_codebooks: set[str], *,
-                    seed: int = 0) -> Score:
+def _train_and_score(ds: Dataset, P_cv: np.ndarray, train: list[int], test: list[int], seed: int):
+    """Fit on ``train``'s articles (calibrated on their held-out predictions), claim ``test``'s."""
     rows_of = F.rows_by_article(ds)
-    train = [k for k, g in enumerate(ds.articles) if g.codebook in train_codebooks]
-    test = [k for k, g in enumerate(ds.articles) if g.codebook in test_codebooks]
-    cal, thr, _ = _calibrate(ds, P_cv, train, rows_of)
-    tr = np.isin(ds.row_article, train)
-    te = np.isin(ds.row_article, test)
-    fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed)
-    P = np.zeros((len(ds.y), 3))
-    P[te] = fitted.scorer().predict_proba(ds.X[te])
-    return score(_gold(ds, test), _claims_of(ds, P, test, cal, thr, rows_of))
-
-
-def score_on(ds: Dataset, P_cv: np.ndarray, test_ids: set[str], *, seed: int = 0) -> tuple[Score, dict, dict]:
-    """Train on every article but ``test_ids`` (calibrated on them too), score those."""
-    rows_of = F.rows_by_article(ds)
-    test = [k for k, g in enumerate(ds.articles) if g.article.id in test_ids]
-    train = [k for k, g in enumerate(ds.articles) if g.article.id not in test_ids]
     cal, thr, _ = _calibrate(ds, P_cv, train, rows_of)
     tr = np.isin(ds.row_article, train)
     te = np.isin(ds.row_article, test)
@@ -172,3 +156,17 @@ def score_on(ds: Dataset, P_cv: np.ndarray, test_ids: set[str], *, seed: int = 0
     preds = _claims_of(ds, P, test, cal, thr, rows_of)
     gold = _gold(ds, test)
     return score(gold, preds), gold, preds
+
+
+def leave_topic_out(ds: Dataset, P_cv: np.ndarray, train_codebooks: set[str], test_codebooks: set[str], *,
+                    seed: int = 0) -> Score:
+    train = [k for k, g in enumerate(ds.articles) if g.codebook in train_codebooks]
+    test = [k for k, g in enumerate(ds.articles) if g.codebook in test_codebooks]
+    return _train_and_score(ds, P_cv, train, test, seed)[0]
+
+
+def score_on(ds: Dataset, P_cv: np.ndarray, test_ids: set[str], *, seed: int = 0) -> tuple[Score, dict, dict]:
+    """Train on every article but ``test_ids`` (calibrated on them too), score those."""
+    test = [k for k, g in enumerate(ds.articles) if g.article.id in test_ids]
+    train = [k for k, g in enumerate(ds.articles) if g.article.id not in test_ids]
+    return _train_and_score(ds, P_cv, train, test, seed)
