@@ -95,10 +95,14 @@ class CandidateFinder:
         from stancemap.extract.issues import token_concepts
 
         r = self.rules
-        names = r.mentions.names(doc, article.date, context=doc.text)
-        name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
+        if "stancemap.sentence" in doc.user_data:  # the rules' pass over this parse found them already
+            names, found = doc.user_data["stancemap.sentence"]
+        else:
+            names = r.mentions.names(doc, article.date, context=doc.text)
+            name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
+            found = r.issues.match(doc, token_concepts(doc, name_at.get))
         matched: dict[str, int] = {}
-        for m in r.issues.match(doc, token_concepts(doc, name_at.get)):
+        for m in found:
             matched.setdefault(m.issue, m.sign)
         roles: dict[str, set[str]] = {}
         for m in names:

@@ -105,14 +105,10 @@ class LearnedExtractor:
         return next(iter(self.pipe([article])))[1]
 
     def pipe(self, articles: Iterable[Article], *, chunk: int = 32) -> Iterator[tuple[Article, list[Claim]]]:
+        from stancemap.extract.pipeline import batches
+
         self._build()
-        batch: list[Article] = []
-        for a in articles:
-            batch.append(a)
-            if len(batch) >= chunk:
-                yield from self._chunk(batch)
-                batch = []
-        if batch:
+        for batch in batches(articles, chunk):
             yield from self._chunk(batch)
 
     def scored(self, articles: list[Article]):

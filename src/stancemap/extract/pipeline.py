@@ -115,13 +115,7 @@ class Extractor:
         """Claims for each article, in order. Candidate sentences of ``chunk`` articles are
         parsed in one stream, which keeps the parser's batches full."""
         self._build()
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= chunk:
-                yield from self._chunk(batch)
-                batch = []
-        if batch:
+        for batch in batches(articles, chunk):
             yield from self._chunk(batch)
 
     def _chunk(self, articles: list[Article]) -> Iterator[tuple[Article, list[Claim]]]:
@@ -236,7 +230,9 @@ class Extractor:
                     actor_of[i].append(m.actor)
         name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
         concepts = _concepts(doc, name_at)
-        matches = self.issues.match(doc, concepts) + self._subject_matches(doc, names)
+        found = self.issues.match(doc, concepts)
+        doc.user_data["stancemap.sentence"] = (names, found)  # for the learned extractor's features
+        matches = found + self._subject_matches(doc, names)
         matches += _deal_anaphora(doc, matches, cand.deal)
         is_actor = actor_of.__contains__
         by_name = {i for m in names for i in range(m.start, m.end) if m.kind == "name"}
@@ -338,6 +334,18 @@ class Extractor:
 
 
 DEAL_NOUNS = frozenset("deal agreement accord proposal".split())
+
+
+def batches(items: Iterable, n: int) -> Iterator[list]:
+    """Lists of ``n`` items (the last shorter) from any iterable, lazily."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _deal_anaphora(doc: Doc, matches: list[IssueMatch], deal: tuple[str, ...]) -> list[IssueMatch]:

@@ -61,13 +61,8 @@ def _fetch_one(store, url, fetcher, opts, follow, report, stop, log) -> None:
     if state.get("kind") == "page" and state.get("article_id"):
         report.skipped += 1
         return
-    try:
-        resp = fetcher.get(url, etag=state.get("etag", ""), last_modified=state.get("last_modified", ""))
-    except FetchError as e:
-        if stop is not None and stop.is_set():
-            return  # stopped: not a failure, and the state stays as it was
-        report.failed.append(e)
-        store.save_fetch_state(url, kind=state.get("kind", "page"), status=e.status, note=e.reason)
+    resp = _get(store, url, fetcher, state, report, stop, kind=state.get("kind", "page"))
+    if resp is None:
         return
     if resp.not_modified:
         report.not_modified += 1
@@ -92,6 +87,18 @@ def _fetch_one(store, url, fetcher, opts, follow, report, stop, log) -> None:
     _store_page(store, url, resp, opts, report, fallback_date=None)
 
 
+def _get(store, url, fetcher, state, report, stop, *, kind: str):
+    """A conditional GET; a failure is reported and remembered (None), unless we were stopped."""
+    try:
+        return fetcher.get(url, etag=state.get("etag", ""), last_modified=state.get("last_modified", ""))
+    except FetchError as e:
+        if stop is not None and stop.is_set():
+            return None  # stopped: not a failure, and the state stays as it was
+        report.failed.append(e)
+        store.save_fetch_state(url, kind=kind, status=e.status, note=e.reason)
+        return None
+
+
 def _is_feed(resp) -> bool:
     ct = resp.content_type
     if "rss" in ct or "atom" in ct:
@@ -104,13 +111,8 @@ def _fetch_page(store, url, fetcher, opts, report, *, fallback_date, log, stop=N
     if state.get("article_id"):
         report.skipped += 1
         return
-    try:
-        resp = fetcher.get(url, etag=state.get("etag", ""), last_modified=state.get("last_modified", ""))
-    except FetchError as e:
-        if stop is not None and stop.is_set():
-            return
-        report.failed.append(e)
-        store.save_fetch_state(url, kind="page", status=e.status, note=e.reason)
+    resp = _get(store, url, fetcher, state, report, stop, kind="page")
+    if resp is None:
         return
     if resp.not_modified:
         report.not_modified += 1
