@@ -5,19 +5,20 @@
 Generates N claims with the generator of ``benchmarks/queries.py`` (10 per article, 22 actors
 with a Zipf-like frequency, 20 issues, 450 days, quotes from a pool of 20,000 sentences, so
 stories are reprinted across days), bulk-loads them (COPY on PostgreSQL) with their story
-hashes, builds ``claim_counts`` with ``rebuild_claim_counts``, runs ANALYZE, then times the
-library calls behind the commands, end to end (SQL and analysis):
+hashes, builds ``claim_counts`` and ``story_repeats`` with ``rebuild_claim_counts``, runs
+ANALYZE, then times the library calls behind the commands, end to end (SQL and analysis):
 
     stancemap compare USA ISR               -> report.data.compare_from_store
     stancemap matrix                        -> report.data.matrix_from_store
+    stancemap matrix --since 2024-01-01 --until 2024-03-31 -> the same, over a period with a start
     stancemap timeline USA ISR --window month -> report.data.timeline_from_store
 
 one cold run, then the median and worst of R warm runs. It also checks that the counts equal
-a recount from the claims for USA and ISR, and times one extraction batch (200 articles,
-2,000 claims) written through ``Store.save_extractions`` into the full store, day counts
-maintained. SQLite file: /tmp/stancemap-bench-counts.db; PostgreSQL: schema ``bench_counts``
-in database ``test`` at 127.0.0.1:5432, dropped and made anew (``--reuse`` times them again
-without reloading).
+a recount from the claims for USA and ISR (over all dates and over that period), and times
+one extraction batch (200 articles, 2,000 claims) written through ``Store.save_extractions``
+into the full store, day counts and story repeats maintained. SQLite file:
+/tmp/stancemap-bench-counts.db; PostgreSQL: schema ``bench_counts`` in database ``test`` at
+127.0.0.1:5432, dropped and made anew (``--reuse`` times them again without reloading).
 """
 
 from __future__ import annotations
@@ -89,16 +90,23 @@ def load(kind: str, store: Store, n_claims: int) -> dict[str, float]:
     with store.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     t2 = time.perf_counter()
-    return {"load": t1 - t0, "rebuild": t2 - t1, "rows": rows, "codebook": gen.CODEBOOK}
+    with store.engine.connect() as conn:
+        repeats = conn.execute(text("SELECT count(*) FROM story_repeats")).scalar_one()
+    return {"load": t1 - t0, "rebuild": t2 - t1, "rows": rows, "repeats": repeats, "codebook": gen.CODEBOOK}
+
+
+SINCE, UNTIL = dt.date(2024, 1, 1), dt.date(2024, 3, 31)  # the workbench's dated matrix (benchmarks/web_pages.py)
 
 
 def check_counts(store: Store, codebook: str) -> bool:
-    """The day counts' answer equals the same count straight from the claims (USA and ISR)."""
-    f = dict(codebook=codebook, actors=["USA", "ISR"], issues=None, since=None, until=None)
-
+    """The counts' answer equals the same count straight from the claims (USA and ISR; all dates and SINCE..UNTIL)."""
     def key(cells):
         return {(c.actor, c.issue, c.stance): (c.n_claims, c.n_distinct, round(c.w, 6)) for c in cells}
-    return key(q._counts_from_days(store, bucket=None, **f)) == key(q._counts_from_claims(store, bucket=None, **f))
+    for since, until in [(None, None), (SINCE, UNTIL)]:
+        f = dict(codebook=codebook, actors=["USA", "ISR"], issues=None, since=since, until=until)
+        if key(q.stance_counts(store, **f)) != key(q._counts_from_claims(store, bucket=None, **f)):
+            return False
+    return True
 
 
 def time_write(store: Store, codebook: str) -> float:
@@ -123,6 +131,8 @@ def commands():
     return [
         ("stancemap compare USA ISR", lambda s: compare_from_store(s, "USA", "ISR")),
         ("stancemap matrix", lambda s: matrix_from_store(s)),
+        ("stancemap matrix --since 2024-01-01 --until 2024-03-31",
+         lambda s: matrix_from_store(s, since=SINCE, until=UNTIL)),
         ("stancemap timeline USA ISR --window month", lambda s: timeline_from_store(s, "USA", "ISR", window="month")),
     ]
 
@@ -168,7 +178,8 @@ def main() -> None:
         exact = check_counts(store, info["codebook"])
         write = time_write(store, info["codebook"])
         notes.append(f"{kind}: bulk load {info['load']:.1f} s; rebuild_claim_counts + ANALYZE {info['rebuild']:.1f} s "
-                     f"({info['rows']:,} rows); counts equal a recount from claims (USA, ISR): "
+                     f"({info['rows']:,} day rows, {info['repeats']:,} story repeats); counts equal a recount "
+                     f"from claims (USA, ISR; all dates and {SINCE}..{UNTIL}): "
                      f"{'yes' if exact else 'NO'}; save_extractions of 200 articles / 2,000 claims into the "
                      f"full store: {write * 1000:.0f} ms")
         store.close()

@@ -5,10 +5,11 @@ and hand the pure ``analyze`` functions their input types (cells, evidence).
 
 Every function takes a :class:`~stancemap.store.db.Store` and the same filters (codebook,
 actors, issues, since, until). Rejected claims and claims whose object maps to no issue are
-left out, as in every analysis. Counts come from the day counts (``claim_counts``, kept
-exact on write by :mod:`stancemap.store.counts`) wherever they hold the answer, quotes from
-``claims`` by index. SQLAlchemy Core only; portable between SQLite and PostgreSQL (date
-bucketing is the one dialect-specific expression).
+left out, as in every analysis. Counts come from the day counts (``claim_counts``, with
+``story_repeats`` for periods with a start date; both kept exact on write by
+:mod:`stancemap.store.counts`) wherever they hold the answer, quotes from ``claims`` by
+index. SQLAlchemy Core only; portable between SQLite and PostgreSQL (date bucketing is the
+one dialect-specific expression).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from sqlalchemy import (
 from stancemap.analyze.cells import Cell, Evidence, top_quotes
 from stancemap.analyze.window_cells import SpanCell
 from stancemap.store.db import Store, claim_filters
-from stancemap.store.schema import claim_counts, claims
+from stancemap.store.schema import claim_counts, claims, story_repeats
 
 Bucket = Literal[None, "day", "week", "month"]
 _c = claims.c
@@ -80,17 +81,22 @@ def stance_counts(store: Store, *, codebook: str | None = None, actors: Sequence
 
     ``n_distinct`` counts distinct stories (a reprinted story once); ``w`` sums confidence.
     By day, and over a whole period up to ``until``, the day counts (``claim_counts``) hold the
-    answer; a week or month bucket, or a period with a start, needs the claims themselves (a
-    story first told before the bucket or period may be reprinted inside it).
+    answer; over a period with a start date in one codebook, the day counts and the repeats of
+    stories first told before it (``story_repeats``) do. A week or month bucket, or a start
+    date over every codebook, needs the claims themselves (a story first told before the
+    bucket may be reprinted inside it; one story in two codebooks is one story).
     """
     f = dict(codebook=codebook, actors=actors, issues=issues, since=since, until=until)
     if bucket == "day" or (bucket is None and since is None):
         return _counts_from_days(store, bucket=bucket, **f)
+    if bucket is None and codebook:
+        return _counts_of_period(store, **f)
     return _counts_from_claims(store, bucket=bucket, **f)
 
 
-def _day_filters(*, codebook, actors, issues, since, until) -> list:
-    k = claim_counts.c
+def _day_filters(*, codebook, actors, issues, since, until, table=claim_counts) -> list:
+    """Conditions on a table keyed by (codebook, actor, issue, stance, day): ``claim_counts`` or ``story_repeats``."""
+    k = table.c
     conds = []
     if codebook:
         conds.append(k.codebook == codebook)
@@ -131,6 +137,28 @@ def _counts_from_days(store: Store, *, bucket: Bucket, **f) -> list[Cell]:
             return [Cell(a, i, s, int(n), int(nd), float(w or 0.0)) for a, i, s, n, nd, w in rows]
         day = _day_parser()
         return [Cell(a, i, s, int(n), int(nd), float(w or 0.0), day(d)) for a, i, s, n, nd, w, d in rows]
+
+
+def _counts_of_period(store: Store, *, since: dt.date, **f) -> list[Cell]:
+    """One codebook's cells over [since, until]: the day counts summed, plus earlier stories told again.
+
+    A story first told inside the period is new on its first day (``n_new_stories``); one
+    first told before ``since`` and told again inside the period counts once, by its
+    ``story_repeats`` rows there. Two indexed queries, no claim read.
+    """
+    k, r = claim_counts.c, story_repeats.c
+    keys = [k.actor, k.issue, k.stance]
+    days = (select(*keys, func.sum(k.n_claims), func.sum(k.n_new_stories), func.sum(k.w_sum))
+            .where(and_(*_day_filters(since=since, **f))).group_by(*keys).order_by(*keys))
+    rkeys = [r.actor, r.issue, r.stance]
+    earlier = (select(*rkeys, func.count(distinct(r.evidence_hash)))
+               .where(and_(*_day_filters(since=since, table=story_repeats, **f), r.first_day < since))
+               .group_by(*rkeys))
+    with _no_gc(), store.engine.connect() as conn:
+        told_again = {(a, i, s): int(n) for a, i, s, n in conn.execute(earlier)}
+        rows = conn.execute(days).all()
+    return [Cell(a, i, s, int(n), int(nd) + told_again.get((a, i, s), 0), float(w or 0.0))
+            for a, i, s, n, nd, w in rows]
 
 
 @contextmanager

@@ -14,10 +14,19 @@ A story is the claim's evidence, normalised as :mod:`stancemap.analyze.cells` do
 collapsed, case folded), hashed to 64 bits in ``claims.evidence_hash`` so that it can be
 indexed whatever its length.
 
-Writers keep the table exact by calling :func:`refresh_counts` in the transaction that
+``story_repeats`` has one row per (codebook, actor, issue, stance, story, day) for each day
+after the story's first day in the cell on which it is told again, with that ``first_day``.
+The distinct stories of a period [since, until] are then the sum of ``n_new_stories`` over
+its days plus the distinct stories of its ``story_repeats`` rows whose ``first_day`` is
+before ``since``: a story first told inside the period is new on its first day, one first
+told before it is counted once by its repeats inside it. Reprints across days are few next
+to claims, so the table stays small.
+
+Writers keep both tables exact by calling :func:`refresh_counts` in the transaction that
 changed the claims, with the touched claims' keys (:func:`touched_keys`); it recomputes
 only the affected rows from ``claims``, so it is idempotent. :func:`rebuild_claim_counts`
-recomputes everything, after a bulk load or in a migration.
+recomputes everything, after a bulk load; migrations call the part of their revision
+(:func:`rebuild_day_counts`, :func:`rebuild_story_repeats`).
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from sqlalchemy import (
     update,
 )
 
-from stancemap.store.schema import claim_counts, claims
+from stancemap.store.schema import claim_counts, claims, story_repeats
 
 _c = claims.c
 
@@ -94,13 +103,17 @@ def _is_cell(table, day=None):
     return and_(*conds, *([day == bindparam("k_day")] if day is not None else []))
 
 
-# a cell's days on which some of the given stories appear
-_STORY_DAYS = (select(_c.date).distinct()
+# the (story, day) pairs of the given stories in a cell, over its countable claims
+_STORY_DAYS = (select(_c.evidence_hash, _c.date).distinct()
                .where(and_(_is_cell(claims), _c.evidence_hash.in_(bindparam("k_hashes", expanding=True)),
                            _c.status != "rejected")))
 # one (cell, day) row of claim_counts, removed and counted anew (executemany over the affected ones)
 _DELETE_DAYS = delete(claim_counts).where(_is_cell(claim_counts, claim_counts.c.day))
 _INSERT_DAYS = insert(claim_counts).from_select(_COLUMNS, _count_select(_is_cell(claims, _c.date)))
+# the given stories' repeats in a cell, removed and written anew from their (story, day) pairs
+_DELETE_REPEATS = delete(story_repeats).where(and_(
+    _is_cell(story_repeats), story_repeats.c.evidence_hash.in_(bindparam("k_hashes", expanding=True))))
+_REPEAT_COLUMNS = ["codebook", "actor", "issue", "stance", "evidence_hash", "day", "first_day"]
 
 
 def touched_keys(conn: Connection, where) -> list[Touched]:
@@ -111,10 +124,11 @@ def touched_keys(conn: Connection, where) -> list[Touched]:
 
 
 def refresh_counts(conn: Connection, touched: Iterable[Touched]) -> None:
-    """Recompute the ``claim_counts`` rows the touched claims affect, from ``claims``.
+    """Recompute the ``claim_counts`` and ``story_repeats`` rows the touched claims affect, from ``claims``.
 
     Affected: the touched claims' days, and every day on which one of their stories appears in
-    the same cell (its first day, and so ``n_new_stories``, may have moved).
+    the same cell (its first day, and so ``n_new_stories``, may have moved); and every repeat
+    of their stories in the cell (the same look-up gives their days).
     """
     touched = [t for t in set(touched) if t.issue is not None]
     if not touched:
@@ -125,14 +139,32 @@ def refresh_counts(conn: Connection, touched: Iterable[Touched]) -> None:
     for t in touched:
         if t.evidence_hash is not None:
             hashes[(t.codebook, t.actor, t.issue, t.stance)].add(t.evidence_hash)
+    repeats: list[dict] = []
     for key, hs in hashes.items():  # one index lookup per cell, for all its touched stories
         hs = sorted(hs)
         for k in range(0, len(hs), 5000):
             params = dict(zip(_PARAMS, key), k_hashes=hs[k:k + 5000])
-            days.update((*key, d) for d in conn.execute(_STORY_DAYS, params).scalars())
+            pairs = conn.execute(_STORY_DAYS, params).all()
+            days.update((*key, d) for _, d in pairs)
+            conn.execute(_DELETE_REPEATS, params)
+            repeats += _repeat_rows(key, pairs)
     params = [dict(zip(_PARAMS, d)) for d in days]
     conn.execute(_DELETE_DAYS, params)
     conn.execute(_INSERT_DAYS, params)
+    if repeats:
+        conn.execute(insert(story_repeats), repeats)
+
+
+def _repeat_rows(cell: tuple, pairs: Iterable[tuple[int, object]]) -> list[dict]:
+    """``story_repeats`` rows of one cell from its (story, day) pairs: every day after each story's first."""
+    by_story: dict[int, list] = defaultdict(list)
+    for h, day in pairs:
+        by_story[h].append(day)
+    rows = []
+    for h, story_days in by_story.items():
+        first = min(story_days)
+        rows += [dict(zip(_REPEAT_COLUMNS, (*cell, h, day, first))) for day in story_days if day != first]
+    return rows
 
 
 def _lock_cells(conn: Connection, cells: set[tuple]) -> None:
@@ -177,15 +209,39 @@ def _set_hashes(conn: Connection, ids: list[int], hashes: list[int]) -> None:
 
 
 def rebuild_claim_counts(bind: Engine | Connection) -> int:
-    """Recompute all of ``claim_counts`` from ``claims`` (filling missing story hashes first).
+    """Recompute all of ``claim_counts`` and ``story_repeats`` from ``claims`` (filling missing story hashes first).
 
-    Takes an engine (one transaction of its own) or a connection (the caller's transaction,
-    as in a migration). Returns the number of rows written.
+    Takes an engine (one transaction of its own) or a connection (the caller's transaction).
+    Returns the number of ``claim_counts`` rows written.
     """
     if isinstance(bind, Engine):
         with bind.begin() as conn:
             return rebuild_claim_counts(conn)
-    fill_story_hashes(bind)
-    bind.execute(delete(claim_counts))
-    bind.execute(insert(claim_counts).from_select(_COLUMNS, _count_select(_c.codebook.is_not(None))))
-    return bind.execute(select(func.count()).select_from(claim_counts)).scalar_one()
+    rows = rebuild_day_counts(bind)
+    rebuild_story_repeats(bind)
+    return rows
+
+
+def rebuild_day_counts(conn: Connection) -> int:
+    """Fill missing story hashes and recompute ``claim_counts`` alone (what migration 0002 made). Returns its rows."""
+    fill_story_hashes(conn)
+    conn.execute(delete(claim_counts))
+    conn.execute(insert(claim_counts).from_select(_COLUMNS, _count_select(_c.codebook.is_not(None))))
+    return conn.execute(select(func.count()).select_from(claim_counts)).scalar_one()
+
+
+def rebuild_story_repeats(conn: Connection) -> int:
+    """Recompute ``story_repeats`` from ``claims`` (story hashes set), in one statement. Returns its rows.
+
+    Each story's distinct days in its cell, with the first of them (a window over the
+    grouped days); every day but the first is a row.
+    """
+    story = [_c.codebook, _c.actor, _c.issue, _c.stance, _c.evidence_hash]
+    first_day = func.min(func.min(_c.date)).over(partition_by=story)
+    days = (select(*story, _c.date.label("day"), first_day.label("first_day"))
+            .where(and_(_c.status != "rejected", _c.issue.is_not(None), _c.evidence_hash.is_not(None)))
+            .group_by(*story, _c.date).subquery())
+    conn.execute(delete(story_repeats))
+    conn.execute(insert(story_repeats).from_select(
+        _REPEAT_COLUMNS, select(*(days.c[k] for k in _REPEAT_COLUMNS)).where(days.c.day > days.c.first_day)))
+    return conn.execute(select(func.count()).select_from(story_repeats)).scalar_one()

@@ -11,6 +11,9 @@ Tables:
 - ``claim_reviews``: every review decision (who, when, the values before and after).
 - ``claim_counts``: claims counted per (codebook, actor, issue, stance, day), kept exact on
   every write (see :mod:`stancemap.store.counts`); what compare, matrix and timeline read.
+- ``story_repeats``: each later day on which a story is told again in its cell, with the
+  story's first day (migration 0007, kept with ``claim_counts``): what a period with a start
+  date needs besides the day counts.
 - ``dna_projects``, ``dna_documents``, ``dna_statements``: what an imported DNA file holds
   that claims do not (see :mod:`stancemap.store.dna`).
 - ``users`` and ``sessions``: the web workbench's accounts and logins (migration 0004, which
@@ -186,6 +189,22 @@ claim_counts = Table(
     Column("n_new_stories", Integer, nullable=False),   # ... whose first day in this cell is this day
     Column("w_sum", Float, nullable=False),             # sum of the claims' confidence
     PrimaryKeyConstraint("codebook", "actor", "issue", "stance", "day", name="pk_claim_counts"),
+    sqlite_with_rowid=False,
+)
+
+story_repeats = Table(  # one row per later day a story is told again in its cell (store.counts)
+    "story_repeats",
+    metadata,
+    Column("codebook", String(12), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("issue", String(100), nullable=False),
+    Column("stance", String(10), nullable=False),
+    Column("evidence_hash", BigInteger, nullable=False),
+    Column("day", Date, nullable=False),                # a day the story is told again ...
+    Column("first_day", Date, nullable=False),          # ... after its first day in the cell
+    PrimaryKeyConstraint("codebook", "actor", "issue", "stance", "evidence_hash", "day", name="pk_story_repeats"),
+    # a period's repeats of stories first told before it, read off the index alone
+    Index("ix_story_repeats_day", "codebook", "day", "first_day", "actor", "issue", "stance", "evidence_hash"),
     sqlite_with_rowid=False,
 )
 

@@ -11,7 +11,7 @@ Create Date: 2026-11-25
 import sqlalchemy as sa
 from alembic import op
 
-from stancemap.store.counts import rebuild_claim_counts
+from stancemap.store.counts import rebuild_day_counts
 
 revision = "0002"
 down_revision = "0001"
@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(*_CELL, "day", name="pk_claim_counts"),
         sqlite_with_rowid=False,
     )
-    rebuild_claim_counts(op.get_bind())
+    rebuild_day_counts(op.get_bind())  # claim_counts only: story_repeats comes with 0007
 
 
 def downgrade() -> None:
