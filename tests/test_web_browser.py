@@ -100,6 +100,13 @@ def test_drill_into_usa_isr_correct_a_claim_with_the_keyboard(browser, demo_db, 
         page.close()
 
 
+def _shown(page, claim_id: int) -> None:
+    """Wait until the queue shows this claim and htmx has finished wiring the new content (a key
+    pressed while it settles would reach a form htmx has not taken over yet)."""
+    page.wait_for_selector(f"#queue-item h2:text-matches('^Claim {claim_id}:')")
+    page.locator(".htmx-added, .htmx-settling, .htmx-swapping, .htmx-request").first.wait_for(state="detached")
+
+
 @pytest.mark.model
 def test_review_queue_walks_by_keyboard(browser, demo_db):
     from stancemap.store import workbench as wb
@@ -114,14 +121,15 @@ def test_review_queue_walks_by_keyboard(browser, demo_db):
         page.goto(base + "/review")
         assert page.inner_text("#queue-item h2").startswith(f"Claim {first['id']}:")
         page.keyboard.press("j")  # next
-        page.wait_for_selector(f"#queue-item h2:text-matches('^Claim {second['id']}:')")
+        _shown(page, second["id"])
         page.keyboard.press("k")  # previous
-        page.wait_for_selector(f"#queue-item h2:text-matches('^Claim {first['id']}:')")
+        _shown(page, first["id"])
         page.keyboard.press("a")  # accept: the next claim comes up
-        page.wait_for_selector(f"#queue-item h2:text-matches('^Claim {second['id']}:')")
+        _shown(page, second["id"])
         assert wb.claim(store, first["id"])["status"] == "accepted"
         # correct the actor, issue and stance from the keyboard: e, type, Enter
         page.keyboard.press("e")
+        page.wait_for_selector("[data-focus-key='e']:focus")  # (the page's CSP allows no evaluated script)
         page.keyboard.press("Control+a")
         page.keyboard.type("EGY")
         page.keyboard.press("Enter")

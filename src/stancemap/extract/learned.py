@@ -5,8 +5,10 @@
 2. ``features``    each (sentence, actor) pair against each plausible codebook issue, read from
                    the issue's label, description and keywords only (see features.py);
 3. ``score``       the model's probabilities for support, oppose and nothing (numpy only);
-4. ``claims``      one claim per (actor, issue, stance) per article: its most probable sentence,
-                   with a calibrated confidence, kept when it reaches the model's threshold.
+4. ``decide``      one decision per (actor, issue) in the article, from all its sentences and the
+                   article around them (see aggregate.py): none, support or oppose, with a
+                   calibrated confidence, kept when it reaches the model's threshold; the
+                   evidence is the pair's most probable sentence for that side.
 
 A model is a folder (``meta.json``, ``weights.npz``, the static vectors and the tokenizer); the
 built-in one ships in the package (``stancemap/data/model``), ``stancemap train`` makes others.
@@ -25,7 +27,7 @@ from stancemap.errors import ModelMissing
 from stancemap.model import Article, Claim, Codebook, Stance
 
 EXTRACTOR_NAME = "stancemap.learned"
-_STANCES = ((1, Stance.SUPPORT), (2, Stance.OPPOSE))
+_STANCES = {1: Stance.SUPPORT, 2: Stance.OPPOSE}
 
 
 def builtin_model_dir() -> Path:
@@ -40,14 +42,6 @@ def read_meta(model_dir: Path) -> dict:
                            f"`stancemap train ... --out {model_dir}` or use the built-in model") from e
     except (OSError, json.JSONDecodeError) as e:
         raise ModelMissing(f"{model_dir}/meta.json: cannot read it ({e})") from e
-
-
-def calibrate(meta: dict, p: np.ndarray) -> np.ndarray:
-    """Raw probability -> the chance the claim is right, from the held-out folds (isotonic)."""
-    cal = meta.get("calibration")
-    if not cal:
-        return p
-    return np.interp(p, cal["x"], cal["y"])
 
 
 class Featurizer:
@@ -93,12 +87,14 @@ class LearnedExtractor:
     def _build(self) -> None:
         if self._built:
             return
+        from stancemap.extract.aggregate import load_decider
         from stancemap.extract.scorers import load_scorer
 
         self.featurizer = Featurizer(self.codebook, self.model_dir, kb=self._kb, nlp=self._nlp)
         self.rules = self.featurizer.rules
         self.rules.failures = self.failures
         self.scorer = load_scorer(self.model_dir / "weights.npz", self.meta["scorer"], self.meta.get("n_scalars", 0))
+        self.decider = load_decider(self.model_dir, self.meta)
         self._built = True
 
     def extract(self, article: Article) -> list[Claim]:
@@ -112,14 +108,14 @@ class LearnedExtractor:
             yield from self._chunk(batch)
 
     def scored(self, articles: list[Article]):
-        """(candidates, rows' keys, probabilities) per article: what training and evaluation read."""
+        """(candidates, rows' keys, feature rows, probabilities) per article."""
         self._build()
         acs, parts = self.featurizer.rows(articles)
         X = np.vstack([x for x, _k in parts]) if parts else np.zeros((0, 1), dtype=np.float32)
         P = self.scorer.predict_proba(X) if len(X) else np.zeros((0, 3))
         out, s = [], 0
         for ac, (x, keys) in zip(acs, parts):
-            out.append((ac, keys, P[s:s + len(x)]))
+            out.append((ac, keys, x, P[s:s + len(x)]))
             s += len(x)
         return out
 
@@ -134,35 +130,22 @@ class LearnedExtractor:
             for a in articles:
                 yield from self._chunk([a])
             return
-        for a, (ac, keys, P) in zip(articles, scored):
-            yield a, self._claims(ac, keys, P)
+        for a, (ac, keys, X, P) in zip(articles, scored):
+            yield a, self._claims(ac, keys, X, P)
 
-    def _claims(self, ac, keys, P) -> list[Claim]:
-        best: dict[tuple[str, str, Stance], tuple[float, int]] = {}
-        for r, (pi, iid) in enumerate(keys):
-            actor = ac.pairs[pi].actor
-            col, stance = _STANCES[0] if P[r, 1] >= P[r, 2] else _STANCES[1]  # a sentence takes one side
-            k = (actor, iid, stance)
-            if k not in best or P[r, col] > best[k][0]:
-                best[k] = (float(P[r, col]), r)
+    def _claims(self, ac, keys, X, P) -> list[Claim]:
         claims = []
         labels = {i.id: i.label for i in self.codebook.issues}
-        if best:
-            ks = list(best)
-            conf = calibrate(self.meta, np.array([best[k][0] for k in ks]))
-            for k, c in zip(ks, conf):
-                if c < self.threshold:
-                    continue
-                actor, iid, stance = k
-                pi, _ = keys[best[k][1]]
-                pair = ac.pairs[pi]
-                s = ac.sentences[pair.sent]
-                rule = pair.rules.get(iid)
-                claims.append(Claim(
-                    article_id=ac.article.id, date=ac.article.date, actor=actor, issue=iid, stance=stance,
-                    evidence=s.text, start=s.start, end=s.end, speaker=pair.speaker, cue=rule[2] if rule else "",
-                    object=labels[iid], confidence=round(float(c), 4), extractor=self.name,
-                    extractor_version=self.version))
+        for d, c in self.decider.decide(ac, keys, X, P):
+            pi, iid = keys[d.row]
+            pair = ac.pairs[pi]
+            s = ac.sentences[pair.sent]
+            rule = pair.rules.get(iid)
+            claims.append(Claim(
+                article_id=ac.article.id, date=ac.article.date, actor=d.actor, issue=iid, stance=_STANCES[d.stance],
+                evidence=s.text, start=s.start, end=s.end, speaker=pair.speaker, cue=rule[2] if rule else "",
+                object=labels[iid], confidence=round(float(c), 4), extractor=self.name,
+                extractor_version=self.version))
         # what the rules saw that no issue covers stays visible (``stancemap claims --unmapped``)
         for c in ac.rule_claims:
             if c.issue is None:

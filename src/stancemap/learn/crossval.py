@@ -22,33 +22,37 @@ from collections.abc import Callable
 import numpy as np
 
 from stancemap.evaluation.scoring import Score, score
+from stancemap.extract.aggregate import BestRowDecider
+from stancemap.extract.features import SCALARS
+from stancemap.learn import decide as D
 from stancemap.learn import fit as F
 from stancemap.learn.dataset import Dataset
 
 
-def _claims_of(ds: Dataset, P: np.ndarray, arts, cal: dict, thr: float, rows_of, row_ok=None) -> dict[str, list[dict]]:
+def _claims_of(ds: Dataset, P: np.ndarray, arts, decider, rows_of, row_ok=None) -> dict[str, list[dict]]:
+    """The claims ``decider`` makes of each article in ``arts`` from the row probabilities ``P``."""
+    from stancemap.learn.decide import article_view
+
     out = {}
     for k in arts:
-        rows = rows_of[k] if row_ok is None else rows_of[k][row_ok[rows_of[k]]]
-        best = _best(ds, P, k, rows, rows_of[k])
-        keys = list(best)
-        conf = np.interp(np.array([best[x] for x in keys]), cal["x"], cal["y"]) if keys else []
+        rows, keys = article_view(ds, k, rows_of[k], row_ok)
         out[ds.articles[k].article.id] = [
-            {"actor": a, "issue": i, "stance": s, "confidence": float(c)} for (a, i, s), c in zip(keys, conf) if c >= thr]
+            {"actor": d.actor, "issue": d.issue, "stance": "support" if d.stance == 1 else "oppose", "confidence": c}
+            for d, c in decider.decide(ds.candidates[k], keys, ds.X[rows], P[rows])]
     return out
 
 
-def _best(ds: Dataset, P: np.ndarray, k: int, rows: np.ndarray, all_rows: np.ndarray) -> dict:
-    pos = {int(r): j for j, r in enumerate(all_rows)}
-    ac = ds.candidates[k]
-    best: dict = {}
-    for r in rows:
-        pi, iid = ds.keys[k][pos[int(r)]]
-        actor = ac.pairs[pi].actor
-        col, st = (1, "support") if P[r, 1] >= P[r, 2] else (2, "oppose")  # a sentence takes one side
-        if P[r, col] > best.get((actor, iid, st), -1.0):
-            best[(actor, iid, st)] = float(P[r, col])
-    return best
+def _decider(ds: Dataset, P: np.ndarray, arts, rows_of, *, stage: str, seed: int, row_ok=None, only=None):
+    """The decision stage fitted on ``arts`` alone, from their held-out row probabilities ``P``
+    (models that never saw the articles the stage will decide) and their gold.
+
+    ``stage``: "groups" (the group stage) or "rows" (each pair's best sentence, calibrated).
+    """
+    if stage == "rows":
+        cal, thr, _ = _calibrate(ds, P, arts, rows_of, row_ok, only)
+        return BestRowDecider(cal, thr)
+    arrays, cal, thr, _ = D.fit_decider(ds, P, arts, n_scalars=len(SCALARS), seed=seed, row_ok=row_ok, only=only)
+    return D.decider_from(arrays, len(SCALARS), cal, thr)
 
 
 class _View:
@@ -87,27 +91,31 @@ def _calibrate(ds, P, arts, rows_of, row_ok=None, only=None):
 
 
 def cross_validate(ds: Dataset, *, n_folds: int = 5, seed: int = 0, P: np.ndarray | None = None,
-                   progress: Callable[[int], None] | None = None) -> tuple[Score, dict, dict, np.ndarray]:
-    """(score over all folds, gold, predictions, the out-of-fold probabilities)."""
+                   progress: Callable[[int], None] | None = None, stage: str = "groups",
+                   ) -> tuple[Score, dict, dict, np.ndarray]:
+    """(score over all folds, gold, predictions, the out-of-fold probabilities).
+
+    Each fold is claimed by a row scorer fitted on the other folds, and decided by a stage
+    fitted on the other folds' out-of-fold probabilities from models that never saw the fold
+    either (nested), so no label of a scored article reaches any part of what scores it.
+    """
     if P is None:
         P = F.out_of_fold(ds, n_folds=n_folds, seed=seed, progress=progress)
     rows_of = F.rows_by_article(ds)
-    folds = F.folds_by_article(len(ds.articles), n_folds, seed)
     preds: dict[str, list[dict]] = {}
-    for test in folds:
+    for test in F.folds_by_article(len(ds.articles), n_folds, seed):
         others = np.setdiff1d(np.arange(len(ds.articles)), test)
-        cal, thr, _ = _calibrate(ds, P, others, rows_of)
-        preds.update(_claims_of(ds, P, test, cal, thr, rows_of))
+        P_in = F.out_of_fold(ds, n_folds=n_folds, seed=seed, within=others)
+        decider = _decider(ds, P_in, others, rows_of, stage=stage, seed=seed)
+        preds.update(_claims_of(ds, P, test, decider, rows_of))
     gold = _gold(ds, range(len(ds.articles)))
     return score(gold, preds), gold, preds, P
 
 
-def leave_issues_out(ds: Dataset, P_cv: np.ndarray, *, n_groups: int = 4, n_folds: int = 2, seed: int = 0,
-                     progress: Callable[[int], None] | None = None) -> Score:
+def issue_groups(ds: Dataset, n_groups: int, seed: int) -> list[set[tuple[str, str]]]:
+    """Each codebook's issues dealt at random into ``n_groups`` groups of (codebook, issue)."""
     rng = np.random.default_rng(seed)
-    issues_of: dict[str, set[str]] = {}
-    for g in ds.articles:
-        issues_of.setdefault(g.codebook, set())
+    issues_of: dict[str, set[str]] = {g.codebook: set() for g in ds.articles}
     for k, g in enumerate(ds.articles):
         issues_of[g.codebook].update(iid for _p, iid in ds.keys[k])
         issues_of[g.codebook].update(c.issue for c in g.claims)
@@ -116,57 +124,67 @@ def leave_issues_out(ds: Dataset, P_cv: np.ndarray, *, n_groups: int = 4, n_fold
         ids = sorted(issues_of[cb])
         for j, p in enumerate(rng.permutation(len(ids))):
             groups[j % n_groups].add((cb, ids[p]))
+    return groups
+
+
+def leave_issues_out(ds: Dataset, *, n_groups: int = 4, n_folds: int = 2, seed: int = 0,
+                     progress: Callable[[int], None] | None = None, stage: str = "groups") -> Score:
+    """Each group of issues scored by row models trained without a single row on them, on
+    articles they never saw; the decision stage learns from the other issues only, on
+    probabilities from those same models (as a new codebook's issues would meet it)."""
     row_key = [(ds.articles[a].codebook, i) for a, i in zip(ds.row_article, ds.row_issue)]
     rows_of = F.rows_by_article(ds)
     gold_all: dict[str, list[dict]] = {}
     pred_all: dict[str, list[dict]] = {}
-    for gi, group in enumerate(groups):
+    every = range(len(ds.articles))
+    for gi, group in enumerate(issue_groups(ds, n_groups, seed)):
         held = np.array([k in group for k in row_key], dtype=bool)
-        cal, thr, _ = _calibrate(ds, P_cv, range(len(ds.articles)), rows_of, ~held,
-                                 {k for k in set(row_key) if k not in group} | {
-                                     (g.codebook, c.issue) for g in ds.articles for c in g.claims
-                                     if (g.codebook, c.issue) not in group})
         P = np.zeros((len(ds.y), 3))
         for test in F.folds_by_article(len(ds.articles), n_folds, seed + gi + 1):
             te = np.isin(ds.row_article, test)
             tr = ~te & ~held
-            fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed)
-            m = te & held
-            P[m] = fitted.scorer().predict_proba(ds.X[m])
-            preds = _claims_of(ds, P, test, cal, thr, rows_of, held)
-            for k in test:
-                aid = f"{ds.articles[k].article.id}#{gi}"
-                gold_all[aid] = [{"actor": c.actor, "issue": c.issue, "stance": c.stance} for c in ds.articles[k].claims
-                                 if (ds.articles[k].codebook, c.issue) in group]
-                pred_all[aid] = preds[ds.articles[k].article.id]
+            P[te] = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed).scorer().predict_proba(ds.X[te])
             if progress:
                 progress(1)
+        others = {k for k in set(row_key) if k not in group} | {
+            (g.codebook, c.issue) for g in ds.articles for c in g.claims if (g.codebook, c.issue) not in group}
+        decider = _decider(ds, P, every, rows_of, stage=stage, seed=seed, row_ok=~held, only=others)
+        preds = _claims_of(ds, P, every, decider, rows_of, held)
+        for k in every:
+            aid = f"{ds.articles[k].article.id}#{gi}"
+            gold_all[aid] = [{"actor": c.actor, "issue": c.issue, "stance": c.stance} for c in ds.articles[k].claims
+                             if (ds.articles[k].codebook, c.issue) in group]
+            pred_all[aid] = preds[ds.articles[k].article.id]
     return score(gold_all, pred_all)
 
 
-def _train_and_score(ds: Dataset, P_cv: np.ndarray, train: list[int], test: list[int], seed: int):
-    """Fit on ``train``'s articles (calibrated on their held-out predictions), claim ``test``'s."""
+def _train_and_score(ds: Dataset, train: list[int], test: list[int], seed: int, stage: str = "groups"):
+    """Fit on ``train``'s articles alone, claim ``test``'s: the decision stage is fitted on the
+    training articles' out-of-fold probabilities from models that saw the training articles only
+    (a model that had seen the test articles would make them look easier than new ones are)."""
     rows_of = F.rows_by_article(ds)
-    cal, thr, _ = _calibrate(ds, P_cv, train, rows_of)
+    P_tr = F.out_of_fold(ds, seed=seed, within=np.asarray(train))
+    decider = _decider(ds, P_tr, train, rows_of, stage=stage, seed=seed)
     tr = np.isin(ds.row_article, train)
     te = np.isin(ds.row_article, test)
     fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed)
     P = np.zeros((len(ds.y), 3))
     P[te] = fitted.scorer().predict_proba(ds.X[te])
-    preds = _claims_of(ds, P, test, cal, thr, rows_of)
+    preds = _claims_of(ds, P, test, decider, rows_of)
     gold = _gold(ds, test)
     return score(gold, preds), gold, preds
 
 
-def leave_topic_out(ds: Dataset, P_cv: np.ndarray, train_codebooks: set[str], test_codebooks: set[str], *,
-                    seed: int = 0) -> Score:
+def leave_topic_out(ds: Dataset, train_codebooks: set[str], test_codebooks: set[str], *,
+                    seed: int = 0, stage: str = "groups") -> Score:
     train = [k for k, g in enumerate(ds.articles) if g.codebook in train_codebooks]
     test = [k for k, g in enumerate(ds.articles) if g.codebook in test_codebooks]
-    return _train_and_score(ds, P_cv, train, test, seed)[0]
+    return _train_and_score(ds, train, test, seed, stage)[0]
 
 
-def score_on(ds: Dataset, P_cv: np.ndarray, test_ids: set[str], *, seed: int = 0) -> tuple[Score, dict, dict]:
+def score_on(ds: Dataset, test_ids: set[str], *, seed: int = 0,
+             stage: str = "groups") -> tuple[Score, dict, dict]:
     """Train on every article but ``test_ids`` (calibrated on them too), score those."""
     test = [k for k, g in enumerate(ds.articles) if g.article.id in test_ids]
     train = [k for k, g in enumerate(ds.articles) if g.article.id not in test_ids]
-    return _train_and_score(ds, P_cv, train, test, seed)
+    return _train_and_score(ds, train, test, seed, stage)

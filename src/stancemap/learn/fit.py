@@ -156,12 +156,20 @@ def folds_by_article(n_articles: int, n_folds: int, seed: int) -> list[np.ndarra
 
 
 def out_of_fold(ds: Dataset, *, n_folds: int = 5, seed: int = 0, kind: str = "trees",
-                progress: Callable[[int], None] | None = None, prior: dict | None = None) -> np.ndarray:
-    """Probabilities for every row from a model that never saw its article."""
+                progress: Callable[[int], None] | None = None, prior: dict | None = None,
+                within: np.ndarray | None = None) -> np.ndarray:
+    """Probabilities for every row from a model that never saw its article.
+
+    ``within``: only these articles take part, folds and fits alike (the other rows stay zero),
+    as when a figure trains on one part of the data and must not learn from the rest.
+    """
     P = np.zeros((len(ds.y), 3))
-    for test in folds_by_article(len(ds.articles), n_folds, seed):
-        te = np.isin(ds.row_article, test)
-        fitted = fit_scorer(ds.X[~te], ds.y[~te], ds.w[~te], kind=kind, seed=seed, prior=prior)
+    arts = np.arange(len(ds.articles)) if within is None else np.asarray(within)
+    inside = np.isin(ds.row_article, arts)
+    for fold in folds_by_article(len(arts), n_folds, seed):
+        te = np.isin(ds.row_article, arts[fold])
+        tr = inside & ~te
+        fitted = fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], kind=kind, seed=seed, prior=prior)
         P[te] = fitted.scorer().predict_proba(ds.X[te])
         if progress:
             progress(1)
@@ -172,8 +180,6 @@ def calibration_and_threshold(ds: Dataset, P: np.ndarray) -> tuple[dict, float, 
     """Isotonic map from a claim's raw probability to its chance of being right (held-out
     article-level claims), the threshold with the best F1, and a reliability table."""
     _require_sklearn()
-    from sklearn.isotonic import IsotonicRegression
-
     by_art = rows_by_article(ds)
     raw, right, n_gold = [], [], 0
     for k, rows in enumerate(by_art):
@@ -183,13 +189,24 @@ def calibration_and_threshold(ds: Dataset, P: np.ndarray) -> tuple[dict, float, 
             if p >= 0.05:
                 raw.append(p)
                 right.append(key in gold)
-    raw_a, right_a = np.array(raw), np.array(right, dtype=float)
+    return isotonic_and_threshold(np.array(raw), np.array(right, dtype=float), n_gold)
+
+
+def isotonic_and_threshold(raw: np.ndarray, right: np.ndarray, n_gold: int, *,
+                           min_threshold: float = MIN_THRESHOLD) -> tuple[dict, float, list[dict]]:
+    """Held-out claims' raw probabilities and rightness -> (isotonic map, F1-best threshold at
+    or above ``min_threshold``, reliability table); ``n_gold`` counts every gold claim, found or not."""
+    from sklearn.isotonic import IsotonicRegression
+
+    raw_a, right_a = np.asarray(raw, dtype=float), np.asarray(right, dtype=float)
+    if len(raw_a) == 0:
+        return {"x": [0.0, 1.0], "y": [0.0, 0.0]}, 0.5, []
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=0.85).fit(raw_a, right_a)
     grid = np.unique(np.round(np.concatenate([[0.0], np.quantile(raw_a, np.linspace(0, 1, 101)), [1.0]]), 4))
     cal = {"x": grid.tolist(), "y": np.round(iso.predict(grid), 4).tolist()}
     conf = np.interp(raw_a, cal["x"], cal["y"])
     best_t, best_f = 0.5, -1.0
-    for t in np.arange(MIN_THRESHOLD, 0.8, 0.01):
+    for t in np.arange(min_threshold, 0.8, 0.01):
         sel = conf >= t
         tp = right_a[sel].sum()
         p = tp / max(sel.sum(), 1)
@@ -217,8 +234,13 @@ def ece(table: list[dict]) -> float:
 
 
 def write_model(out: Path, fitted: Fitted, *, static_from: Path, calibration: dict, threshold: float,
-                info: dict) -> dict:
-    """A model folder: weights, static vectors (copied), meta.json with its version and provenance."""
+                info: dict, decider: dict[str, np.ndarray] | None = None) -> dict:
+    """A model folder: weights, static vectors (copied), the group stage's trees (``decide.npz``,
+    when there is one), meta.json with its version and provenance. ``calibration`` and
+    ``threshold`` are the group stage's when it exists, else the best-row rule's."""
+    from stancemap.extract.aggregate import group_feature_names
+    from stancemap.learn.decide import MIX, SIDES
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for f in STATIC_FILES:
@@ -226,13 +248,23 @@ def write_model(out: Path, fitted: Fitted, *, static_from: Path, calibration: di
         if src.resolve() != (out / f).resolve():
             shutil.copyfile(src, out / f)
     np.savez_compressed(out / "weights.npz", **fitted.arrays)
+    files = ["weights.npz", *STATIC_FILES]
+    if decider is not None:
+        np.savez_compressed(out / "decide.npz", **decider)
+        files.append("decide.npz")
+    elif (out / "decide.npz").exists():
+        (out / "decide.npz").unlink()
     h = hashlib.sha256()
-    for f in ("weights.npz", *STATIC_FILES):
+    for f in files:
         h.update((out / f).read_bytes())
+    spec = ({"kind": "groups", "sides": SIDES, "mix": MIX if SIDES == "rows" else 1.0, "n_scalars": len(SCALARS),
+             "features": group_feature_names(SCALARS)} if decider is not None else None)
     h.update(json.dumps(calibration, sort_keys=True).encode())
+    h.update(json.dumps(spec, sort_keys=True).encode())
     meta = {
         "format": MODEL_FORMAT, "name": "stancemap.learned", "version": f"1.{MODEL_FORMAT}+{h.hexdigest()[:10]}",
         "scorer": fitted.kind, "n_scalars": len(SCALARS), "features": list(SCALARS), "threshold": threshold,
+        "decider": spec,
         "calibration": calibration, "trained_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"), **info,
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
