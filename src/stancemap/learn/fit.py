@@ -130,17 +130,11 @@ def _prior_from_arrays(prior: dict[str, np.ndarray]):
 
 
 def article_predictions(ds: Dataset, P: np.ndarray, k: int, rows: np.ndarray) -> dict[tuple[str, str, str], float]:
-    """The best probability of each (actor, issue, stance) in article ``k``."""
-    best: dict[tuple[str, str, str], float] = {}
-    ac = ds.candidates[k]
-    for r_local, r in enumerate(rows):
-        pi, iid = ds.keys[k][r_local]
-        actor = ac.pairs[pi].actor
-        col, st = (1, "support") if P[r, 1] >= P[r, 2] else (2, "oppose")  # a sentence takes one side
-        key = (actor, iid, st)
-        if P[r, col] > best.get(key, -1.0):
-            best[key] = float(P[r, col])
-    return best
+    """The best probability of each (actor, issue, stance) in article ``k`` (the best-row rule's raw scores)."""
+    from stancemap.extract.aggregate import BestRowDecider
+
+    decisions = BestRowDecider(None, 0.0).raw(ds.candidates[k], ds.keys[k], None, P[rows])
+    return {(d.actor, d.issue, "support" if d.stance == 1 else "oppose"): d.raw for d in decisions}
 
 
 def rows_by_article(ds: Dataset) -> list[np.ndarray]:
