@@ -9,11 +9,17 @@
 - the dev set, scored by a model trained on everything else;
 - precision at confidence thresholds and a reliability table (ECE) on the cross-validated claims;
 - the rule extractor on the same articles, for comparison;
+- cross-validation and leave-topic-out scored again on the 1,021 articles earlier sessions were
+  measured on (marked "earlier sessions"), to compare like with like;
 - each figure again without the group stage (claims from each pair's best sentence, as models
   before 2026-12-01 made them), marked "(best row)".
 Every figure is nested: no part of what scores an article (row scorer, group stage, calibration,
 threshold) learned from it, nor from a model that had seen it.
-Needs the train extra (scikit-learn). Takes about 40 minutes on 2 cores.
+Needs the train extra (scikit-learn). Takes about an hour on one core for 1,934 articles; on two
+cores, run two processes that share the work (each updates --out):
+
+    .venv/bin/python benchmarks/claim_model.py --cache /tmp/ds.pkl --stages groups --parts cv,dev,rules &
+    .venv/bin/python benchmarks/claim_model.py --cache /tmp/ds.pkl --stages groups --parts lio,topic
 """
 
 from __future__ import annotations
@@ -44,6 +50,21 @@ def fmt(s) -> dict:
             "pair_F1": round(s.pair[2], 3), "stance_acc": round(s.stance_acc, 3), "gold": s.gold, "predicted": s.predicted}
 
 
+_EARLIER_BATCHES = {"gaza-batch1", "gaza-batch2", "gaza-batch3", "us-batch1", "us-batch2", "us-batch3", "us-batch4"}
+
+
+def _earlier_articles(ds, annotations: str) -> set[str]:
+    """The 1,021 articles the figures of earlier sessions were measured on (the shared sets and the
+    first pool batches), to compare like with like after more articles were annotated."""
+    later = set()
+    for f in Path(annotations).glob("*.jsonl"):
+        for line in open(f, encoding="utf-8"):
+            row = json.loads(line)
+            if row.get("batch") not in _EARLIER_BATCHES:
+                later.add(row["article_id"])
+    return {g.article.id for g in ds.articles if g.article.id not in later}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default="../shared")
@@ -52,7 +73,11 @@ def main() -> None:
     ap.add_argument("--cache", default=None, help="pickle the candidate rows here and reuse them")
     ap.add_argument("--out", default="benchmarks/results/claim_model.json")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--parts", default="cv,lio,topic,dev,rules",
+                    help="which figures (run two processes with different parts on two cores; each updates --out)")
+    ap.add_argument("--stages", default="groups,rows", help="groups (the shipped model), rows (best sentence only)")
     a = ap.parse_args()
+    parts, stages = set(a.parts.split(",")), a.stages.split(",")
     t0 = time.time()
     ts = shipped_training_set(a.shared, a.annotations)
     dev_ids = {json.loads(line)["id"] for line in open(Path(a.shared) / "eval" / "dev-articles.jsonl")}
@@ -65,49 +90,75 @@ def main() -> None:
     print(f"{len(ds.articles)} articles, {sum(len(g.claims) for g in ds.articles)} claims, {len(ds.y)} rows "
           f"({time.time() - t0:.0f} s)", flush=True)
     res: dict = {"articles": len(ds.articles), "claims": sum(len(g.claims) for g in ds.articles)}
-    cv, gold, preds, P = CV.cross_validate(ds, seed=a.seed)
-    res["cv"] = fmt(cv)
-    for cb in sorted({g.codebook for g in ds.articles}):
-        ids = {g.article.id for g in ds.articles if g.codebook == cb}
-        res[f"cv[{cb}]"] = fmt(score({k: v for k, v in gold.items() if k in ids}, {k: v for k, v in preds.items() if k in ids}))
-    res["cv_thresholds"] = precision_at_thresholds(gold, preds, (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9))
-    conf, right = [], []
-    for aid, ps in preds.items():
-        g = {(c["actor"], c["issue"], c["stance"]) for c in gold[aid]}
-        for p in ps:
-            conf.append(p["confidence"])
-            right.append((p["actor"], p["issue"], p["stance"]) in g)
-    table = F.reliability(np.array(conf), np.array(right, dtype=float))
-    res["reliability"], res["ece"] = table, F.ece(table)
-    print("cv", res["cv"], f"({time.time() - t0:.0f} s)", flush=True)
-    # every figure twice: with the group stage (the shipped model) and with each pair's best sentence
-    for stage, tag in (("groups", ""), ("rows", " (best row)")):
-        if stage == "rows":
+    P = None
+    if "cv" in parts:
+        cv, gold, preds, P = CV.cross_validate(ds, seed=a.seed)
+        res["cv"] = fmt(cv)
+        for cb in sorted({g.codebook for g in ds.articles}):
+            ids = {g.article.id for g in ds.articles if g.codebook == cb}
+            res[f"cv[{cb}]"] = fmt(score({k: v for k, v in gold.items() if k in ids},
+                                         {k: v for k, v in preds.items() if k in ids}))
+        earlier = _earlier_articles(ds, a.annotations)
+        res["cv[the 1,021 articles of earlier sessions]"] = fmt(score(
+            {k: v for k, v in gold.items() if k in earlier}, {k: v for k, v in preds.items() if k in earlier}))
+        res["cv_thresholds"] = precision_at_thresholds(gold, preds, (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9))
+        conf, right = [], []
+        for aid, ps in preds.items():
+            g = {(c["actor"], c["issue"], c["stance"]) for c in gold[aid]}
+            for p in ps:
+                conf.append(p["confidence"])
+                right.append((p["actor"], p["issue"], p["stance"]) in g)
+        table = F.reliability(np.array(conf), np.array(right, dtype=float))
+        res["reliability"], res["ece"] = table, F.ece(table)
+        print("cv", res["cv"], f"({time.time() - t0:.0f} s)", flush=True)
+    # every figure with the group stage (the shipped model) and, if asked, with each pair's best sentence
+    for stage in stages:
+        tag = "" if stage == "groups" else " (best row)"
+        if stage == "rows" and "cv" in parts:
             res["cv" + tag] = fmt(CV.cross_validate(ds, seed=a.seed, P=P, stage=stage)[0])
-        res["leave_issues_out" + tag] = fmt(CV.leave_issues_out(ds, seed=a.seed, stage=stage))
-        print("lio" + tag, res["leave_issues_out" + tag], f"({time.time() - t0:.0f} s)", flush=True)
+        if "lio" in parts:
+            res["leave_issues_out" + tag] = fmt(CV.leave_issues_out(ds, seed=a.seed, stage=stage))
+            print("lio" + tag, res["leave_issues_out" + tag], f"({time.time() - t0:.0f} s)", flush=True)
         cbs = sorted({g.codebook for g in ds.articles})
-        for tr in cbs:
+        for tr in cbs if "topic" in parts else ():
             for te in cbs:
                 if tr != te:
                     key = f"topic {tr} -> {te}{tag}"
-                    res[key] = fmt(CV.leave_topic_out(ds, {tr}, {te}, seed=a.seed, stage=stage))
+                    train = [k for k, g in enumerate(ds.articles) if g.codebook == tr]
+                    test = [k for k, g in enumerate(ds.articles) if g.codebook == te]
+                    sc, tg, tp = CV._train_and_score(ds, train, test, a.seed, stage)
+                    res[key] = fmt(sc)
+                    earlier = _earlier_articles(ds, a.annotations)
+                    res[key + " [earlier sessions' articles]"] = fmt(score(
+                        {k: v for k, v in tg.items() if k in earlier}, {k: v for k, v in tp.items() if k in earlier}))
                     print(key, res[key], flush=True)
-        res["dev" + tag] = fmt(CV.score_on(ds, dev_ids, seed=a.seed, stage=stage)[0])
-        print("dev" + tag, res["dev" + tag], flush=True)
-    rules = {}
-    for k, g in enumerate(ds.articles):
-        rules[g.article.id] = [{"actor": c.actor, "issue": c.issue, "stance": c.stance.value}
-                               for c in ds.candidates[k].rule_claims if c.issue]
-    res["rules"] = fmt(score(gold, rules))
-    res["rules_dev"] = fmt(score({k: v for k, v in gold.items() if k in dev_ids}, {k: v for k, v in rules.items() if k in dev_ids}))
-    res["seconds"] = round(time.time() - t0)
+        if "dev" in parts:
+            res["dev" + tag] = fmt(CV.score_on(ds, dev_ids, seed=a.seed, stage=stage)[0])
+            print("dev" + tag, res["dev" + tag], flush=True)
+    if "rules" in parts:
+        gold = {g.article.id: [{"actor": c.actor, "issue": c.issue, "stance": c.stance} for c in g.claims]
+                for g in ds.articles}
+        rules = {}
+        for k, g in enumerate(ds.articles):
+            rules[g.article.id] = [{"actor": c.actor, "issue": c.issue, "stance": c.stance.value}
+                                   for c in ds.candidates[k].rule_claims if c.issue]
+        res["rules"] = fmt(score(gold, rules))
+        res["rules_dev"] = fmt(score({k: v for k, v in gold.items() if k in dev_ids},
+                                     {k: v for k, v in rules.items() if k in dev_ids}))
+    res[f"seconds[{a.parts}]"] = round(time.time() - t0)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(res, indent=1) + "\n")
+    import fcntl
+
+    with open(str(a.out) + ".lock", "w") as lock:  # two processes sharing the work write in turn
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if parts != {"cv", "lio", "topic", "dev", "rules"} and Path(a.out).exists():
+            res = {**json.loads(Path(a.out).read_text()), **res}  # the other process's figures stay
+        Path(a.out).write_text(json.dumps(res, indent=1) + "\n")
     for k, v in res.items():
         if isinstance(v, dict) and "F1" in v:
             print(f"| {k} | {v['P']:.3f} | {v['R']:.3f} | {v['F1']:.3f} | {v['pair_F1']:.3f} | {v['stance_acc']:.3f} |")
-    print("ECE", res["ece"])
+    if "ece" in res:
+        print("ECE", res["ece"])
 
 
 if __name__ == "__main__":

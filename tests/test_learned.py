@@ -102,10 +102,17 @@ def test_a_few_articles_of_a_new_codebook_teach_the_model(trained):
     """Held-out articles of the new codebook: the model trained on 12 of its articles finds claims
     the built-in (untrained for this codebook) model misses, and keeps precision."""
     gold = load_gold(DATA / "test-gold.jsonl")
-    untrained = score(gold, _extract(None, DATA / "test-articles.jsonl", DATA / "codebook.yaml"))
-    taught = score(gold, _extract(trained, DATA / "test-articles.jsonl", DATA / "codebook.yaml"))
-    assert taught.triple[1] > untrained.triple[1], (taught.lines(), untrained.lines())
-    assert taught.triple[0] >= 0.5
+    before = _extract(None, DATA / "test-articles.jsonl", DATA / "codebook.yaml")
+    after = _extract(trained, DATA / "test-articles.jsonl", DATA / "codebook.yaml")
+    right = {(a, c["actor"], c["issue"], c["stance"]) for a, cs in gold.items() for c in cs}
+
+    def found(pred):
+        return {(a, c["actor"], c["issue"], c["stance"]) for a, cs in pred.items() for c in cs} & right
+
+    # "urged the council to fund the stadium" (riverton-18) is what its training article taught it
+    assert found(after) - found(before), (sorted(found(after)), sorted(found(before)))
+    taught = score(gold, after)
+    assert taught.triple[0] >= 0.8 and taught.triple[1] >= 0.7, taught.lines()
 
 
 def test_evaluate_with_a_model(trained):

@@ -46,6 +46,7 @@ class Pair:
     first_pos: float = 0.0  # where its first mention starts, as a fraction of the sentence
     person: bool = False
     speech_near: bool = False  # a speech verb within four words of a mention
+    positions: list[int] = field(default_factory=list)  # word index of each of its mentions
     rules: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # issue -> (sign, conf, cue)
 
 
@@ -59,6 +60,16 @@ class ArticleCandidates:
 
     def pairs_of(self, sent: int) -> list[Pair]:
         return [p for p in self.pairs if p.sent == sent]
+
+    def pairs_in(self, sent: int) -> list[Pair]:
+        """``pairs_of``, indexed once per article (the features ask for it per pair and issue)."""
+        index = self.__dict__.get("_by_sent")
+        if index is None:
+            index = {}
+            for p in self.pairs:
+                index.setdefault(p.sent, []).append(p)
+            self.__dict__["_by_sent"] = index
+        return index.get(sent, [])
 
 
 class CandidateFinder:
@@ -156,6 +167,7 @@ class CandidateFinder:
                 elif p.kind == "modifier" and m.kind != "modifier":
                     p.kind, p.speaker = m.kind, m.text
                 p.n_mentions += 1
+                p.positions.append(a)
                 window = s.words[max(0, a - 4):a] + s.words[b:b + 4]
                 p.speech_near = p.speech_near or any(w in _SPEECH for w in window)
             for actor in {m.actor for m, _a, _b in here}:

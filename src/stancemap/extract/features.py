@@ -13,6 +13,8 @@ Groups (``SCALARS`` names them, in order):
   the article;
 - the actor's tie to the sentence: named, a modifier, a reference, found by the rules only; how
   often, where, a speech verb beside it, a person; other actors in the sentence; salience;
+- whose words the issue is in: the distance from the actor's nearest mention to the issue's nearest
+  word, whether another actor is nearer, or named between them, or a clause break ("but") is;
 - the sentence: stance and negation words, quotes, length, place in the article;
 - vectors: the sentence vector times the issue vector, element by element (what about the
   sentence matches what about the issue), and the sentence vector itself (for the stance).
@@ -60,6 +62,7 @@ SCALARS = (
     "rough", "n_rough", "rough_ctx", "parsed", "matched", "matched_sign", "n_matched",
     "r_subj", "r_speaker", "r_obj", "r_poss", "r_mod", "best_rough_cos",
     "local_sign", "local_dist", "local_neg", "actor_cue_sign",
+    "iss_dist", "iss_nearest", "iss_between", "iss_break", "iss_before",
 )
 
 
@@ -180,6 +183,7 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
                 *(float(x in roles) for x in ("subj", "speaker", "obj", "poss", "mod")),
                 float(iid in s.rough and all(cos[p.sent, j] >= cos[p.sent, index[o]] for o in s.rough)),
                 *local_polarity(words, view.stems[j], p.first_pos, pol_cache.setdefault(p.sent, {})),
+                *holder_geometry(ac, p, view.stems[j], pol_cache.setdefault(p.sent, {})),
             ]
             out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
             keys.append((pi, iid))
@@ -228,6 +232,35 @@ def local_polarity(words: list[str], issue_stems: dict[str, float], actor_pos: f
     if after and any(w in _NEG_WORDS for w in words[start:start + 10][:4]):
         after = -after
     return [float(sign), dist, neg, float(after)]
+
+
+_BREAKS = frozenset("; but while whereas although though however meanwhile".split())
+
+
+def _at(p: Pair, n_words: int) -> list[int]:
+    return p.positions or [int(p.first_pos * max(1, n_words))]
+
+
+def holder_geometry(ac: ArticleCandidates, p: Pair, issue_stems: dict[str, float], cache: dict) -> list[float]:
+    """Whose words the issue is in: how far the actor's nearest mention is from the issue's nearest
+    word (in words, /20), whether no other actor of the sentence is nearer, whether another actor's
+    mention or a clause break ("but", "while", ";") lies between them, and whether the issue comes
+    first. "MSF said a ceasefire was needed, while Hamas ...": Hamas is named, but farther from the
+    issue than MSF, behind a break. Reads the stems ``local_polarity`` cached for the sentence."""
+    words = ac.sentences[p.sent].words
+    stems_at = cache.get("stems") or [stem(w) if len(w) > 2 else "" for w in words]
+    at_issue = [i for i, t in enumerate(stems_at) if t and t in issue_stems]
+    if not at_issue:
+        return [1.0, 0.5, 0.0, 0.0, 0.0]
+    mine = _at(p, len(words))
+    d, a, i = min((abs(a - i), a, i) for a in mine for i in at_issue)
+    others = [q for q in ac.pairs_in(p.sent) if q.actor != p.actor]
+    other_pos = [x for q in others for x in _at(q, len(words))]
+    nearest = all(min(abs(x - i2) for i2 in at_issue) >= d for x in other_pos)
+    lo, hi = min(a, i), max(a, i)
+    between = any(lo < x < hi for x in other_pos)
+    brk = any(w in _BREAKS for w in words[lo + 1:hi])
+    return [min(d, 20) / 20, float(nearest), float(between), float(brk), float(i < a)]
 
 
 def _sentence_feats(words: list[str], text: str, i: int, n: int) -> list[float]:

@@ -93,7 +93,8 @@ class MentionFinder:
         self.codebook = codebook
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
         self.cased = PhraseMatcher(vocab, attr="ORTH")  # "US" but not "us", "WHO" but not "who"
-        self._cased_forms = sorted({s for s, _e in kb.cased_surface_forms()} | {a.id for a in codebook.actors})
+        self._cased_forms = sorted({s for s, _e in kb.cased_surface_forms()} | {a.id for a in codebook.actors}
+                                   | {s for a in codebook.actors for s in a.cased_aliases})
         forms: dict[str, None] = {}
         for surface, _entry in kb.surface_forms():
             forms.setdefault(surface.lower(), None)

@@ -70,7 +70,10 @@ class Extractor:
         self.kb = self._kb or KnowledgeBase.builtin()
         # names given only in an actor's description ("his running mate Mike Pence") are aliases too
         # (for matching only: ``self.codebook`` stays the user's, as stored)
-        self.matching = with_description_aliases(self.codebook, frozenset(self.kb.demonyms()))
+        agents = self.kb.agent_nouns()
+        self.matching = with_description_aliases(
+            self.codebook, frozenset(self.kb.demonyms()),
+            known=lambda w: w.lower() in agents or self.kb.resolve(w).actor is not None)
         self.nlp = self._nlp or load_parser()
         self.sentencizer = Sentencizer()
         self.mentions = MentionFinder(self.kb, self.matching, self.nlp.vocab)
@@ -93,7 +96,7 @@ class Extractor:
         ids_in_codebook = {a.id for a in self.matching.actors}
         for a in self.matching.actors:
             matcher.add(a.id, [self.nlp.make_doc(s) for s in (a.name, *a.aliases)])
-            ids.add(a.id, [self.nlp.make_doc(a.id)])
+            ids.add(a.id, [self.nlp.make_doc(x) for x in (a.id, *a.cased_aliases)])
         for demonym, actor in self.kb.demonyms().items():  # "Israeli" is Israel, for df purposes
             if actor in ids_in_codebook:
                 matcher.add(actor, [self.nlp.make_doc(demonym)])

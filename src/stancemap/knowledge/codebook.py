@@ -1,8 +1,9 @@
 """Codebooks: the actors and issues a user codes for, in the evaluation's YAML format.
 
-The format is ``name``, ``actors: [{id, name, description, aliases?}]`` and
-``issues: [{id, label, description, keywords?}]``. Users may add ``aliases`` to
-actors and ``keywords`` to issues; everything else loads as it is.
+The format is ``name``, ``actors: [{id, name, description, aliases?, cased_aliases?}]`` and
+``issues: [{id, label, description, keywords?}]``. Users may add ``aliases`` to actors (matched
+in any case), ``cased_aliases`` (matched with exact case only: "Labour", "WHO") and ``keywords``
+to issues; everything else loads as it is.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def codebook_from_dict(data: object, where: str = "<codebook>") -> Codebook:
                         id=str(item.get("id", "")), name=str(item.get("name") or item.get("id", "")),
                         description=str(item.get("description") or ""), kind=item.get("kind", "other"),
                         aliases=tuple(_as_list(item.get("aliases"), at, "aliases")),
+                        cased_aliases=tuple(_as_list(item.get("cased_aliases"), at, "cased_aliases")),
                         exclude=tuple(_as_list(item.get("exclude"), at, "exclude")),
                         part_of=item.get("part_of"),
                     ))
@@ -115,7 +117,7 @@ def codebook_yaml(codebook: Codebook) -> str:
     """The codebook in its YAML file format (what :func:`load_codebook` reads)."""
     def actor(a):
         d = {"id": a.id, "name": a.name, "description": a.description}
-        for k in ("aliases", "exclude"):
+        for k in ("aliases", "cased_aliases", "exclude"):
             if getattr(a, k):
                 d[k] = list(getattr(a, k))
         if a.kind != "other":
@@ -138,7 +140,8 @@ def codebook_to_dict(codebook: Codebook) -> dict:
     """A codebook as :func:`codebook_from_dict` reads it back (the same fingerprint)."""
     def actor(a: Actor) -> dict:
         d = {"id": a.id, "name": a.name, "kind": a.kind, "description": a.description}
-        d.update({k: list(v) for k, v in (("aliases", a.aliases), ("exclude", a.exclude)) if v})
+        d.update({k: list(v) for k, v in (("aliases", a.aliases), ("cased_aliases", a.cased_aliases),
+                                          ("exclude", a.exclude)) if v})
         if a.part_of:
             d["part_of"] = a.part_of
         return d

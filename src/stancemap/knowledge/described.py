@@ -6,11 +6,28 @@ them again. Multi-word capitalised names are taken from the description (titles 
 "President Barack Obama" -> "Barack Obama"), with their surname when no other actor of the
 codebook uses it. A name that another actor of the codebook already uses, that contains another
 actor's name or id ("The UN" under UNRWA), or that is a demonym ("South African"), is not taken.
+
+An actor the codebook gives no aliases for is also found by the short forms its name and
+description imply, matched with exact case only (``Actor.cased_aliases``), so that "Labour" is not
+"labour" and "Green" not "green":
+
+- the name without its organisation word: "Labour Party" -> "Labour"; "Conservative Party" ->
+  "Conservative", "Conservatives"; "Democratic Party" -> "Democrat", "Democrats";
+- the initials of a name of three words or more: "Scottish National Party" -> "SNP",
+  "UK Independence Party" -> "UKIP";
+- acronyms and single proper nouns of the description: "UKIP and its leader ...", "Tory MPs" ->
+  "Tory", "Tories"; "The Green group on the council" -> "Green", "Greens".
+
+A short form is not taken when another actor uses it, when it is a title, a role noun, a demonym or
+a common word, when it is part of a longer name ("Chamber of Commerce"), or when ``known`` says the
+knowledge base already resolves it ("Pentagon", "Yemen"): the knowledge base is right about those.
 """
 
 from __future__ import annotations
 
 import re
+
+from collections.abc import Callable
 
 from stancemap.model import Actor, Codebook
 
@@ -32,16 +49,19 @@ def person_like(name: str) -> bool:
 def description_names(description: str) -> list[str]:
     out = []
     for m in _NAME.finditer(description or ""):
-        words = m.group(1).split()
-        while words and words[0].lower() in _TITLES:
-            words = words[1:]
-        if len(words) >= 2:
-            out.append(" ".join(words))
+        for part in re.split(r"['’]s\b|(?<=s)['’](?!\w)", m.group(1)):  # "Charles Kennedy's Liberal Democrats"
+            words = part.split()
+            while words and words[0].lower() in _TITLES:
+                words = words[1:]
+            if len(words) >= 2:
+                out.append(" ".join(words))
     return list(dict.fromkeys(out))
 
 
-def with_description_aliases(codebook: Codebook, demonyms: set[str] | frozenset[str] = frozenset()) -> Codebook:
-    """The codebook with each actor's description names (and unambiguous surnames) as aliases."""
+def with_description_aliases(codebook: Codebook, demonyms: set[str] | frozenset[str] = frozenset(),
+                             known: Callable[[str], bool] | None = None) -> Codebook:
+    """The codebook with each actor's description names (and unambiguous surnames) as aliases, and
+    the short forms of actors without aliases as cased aliases (see the module docstring)."""
     forms_of = {a.id: {a.id.lower(), a.name.lower(), *(x.lower() for x in a.aliases)} for a in codebook.actors}
     derived: dict[str, list[str]] = {}
     for a in codebook.actors:
@@ -69,8 +89,95 @@ def with_description_aliases(codebook: Codebook, demonyms: set[str] | frozenset[
                     and len(last) > 3):
                 extra.append(last)
         new = [x for x in dict.fromkeys(extra) if x.lower() not in forms_of[a.id]]
-        actors.append(a if not new else a.model_copy(update={"aliases": tuple(a.aliases) + tuple(new)}))
+        update = {"aliases": tuple(a.aliases) + tuple(new)} if new else {}
+        if not a.aliases:
+            others = set().union(*(f for k, f in forms_of.items() if k != a.id)) if len(forms_of) > 1 else set()
+            taken = {x.lower() for x in new} | {a.name.lower()}  # the id is matched cased: "GREENS", not "Greens"
+            short = [f for f in short_forms(a, demonyms, known)
+                     if f.lower() not in others and f.lower() not in taken and f not in (a.id, *a.cased_aliases)]
+            if short:
+                update["cased_aliases"] = tuple(a.cased_aliases) + tuple(dict.fromkeys(short))
+        actors.append(a.model_copy(update=update) if update else a)
     return codebook.model_copy(update={"actors": tuple(actors)})
+
+
+_POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
+_HEAD_ORG = frozenset("party movement front alliance league coalition group bloc caucus".split())
+_ROLE_NOUNS = frozenset("""mp mps member members councillor councillors lawmaker lawmakers legislator legislators senator
+senators minister ministers official officials leader leaders activist activists supporter supporters candidate candidates
+deputies delegates peers lords staff spokesman spokeswoman spokespeople""".split())
+_FUNCTION = frozenset("of for the and de la du des del".split())
+_COMMON = frozenset("""the a an its it their his her all any each both other others former senior new national
+official officials members member leaders leader people government ministers minister spokespeople spokesperson
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december""".split())
+_ACRO = re.compile(r"(?<![\w&.-])([A-Z][A-Z0-9&]{1,6})(?![\w&.-])")
+_WORD1 = re.compile(r"(?<![\w&.'’-])([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?:['’]s)?(?![\w&-])")
+
+
+def _plurals(word: str) -> list[str]:
+    """Party members' plural of a party's adjective or noun: Tory -> Tories, Conservative ->
+    Conservatives, Green -> Greens, Democratic -> Democrat, Democrats."""
+    low = word.lower()
+    if low.endswith("atic"):
+        return [word[:-2], word[:-2] + "s"]
+    if low.endswith("y") and len(low) > 3 and low[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    if low.endswith(("ive", "an", "ist", "ite", "at", "een", "i", "er")):
+        return [word + "s"]
+    return []
+
+
+def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool] | None = None) -> list[str]:
+    """Cased short forms of an actor's name and description (see the module docstring)."""
+    known = known or (lambda _w: False)
+
+    def ok(w: str) -> bool:
+        low = w.lower()
+        return (low not in _TITLES and low not in _ORG_WORDS and low not in _COMMON and low not in _ROLE_NOUNS
+                and low not in demonyms
+                and low.rstrip("s") not in demonyms and not known(w))
+
+    out: list[str] = []
+    words = _POSSESSIVE.sub("", actor.name).split()
+    if known(actor.name):
+        return []
+    if len(words) >= 2 and words[-1].lower() in _HEAD_ORG:
+        head = " ".join(words[:-1])
+        if all(w[:1].isupper() for w in words[:-1]) and ok(head):
+            out.append(head)
+            if len(words) == 2:
+                out += [p for p in _plurals(head) if ok(p)]
+    caps = [w for w in words if w.lower() not in _FUNCTION]
+    if len(caps) >= 3 and all(w[:1].isupper() for w in caps):
+        initials = "".join(w if w.isupper() else w[0] for w in caps)
+        if 3 <= len(initials) <= 6 and ok(initials):
+            out.append(initials)
+    desc = actor.description or ""
+    in_names = []  # spans of the longer names (titles dropped: "The Labour" is one word)
+    for m in _NAME.finditer(desc):
+        start, parts = m.start(), m.group(1).split()
+        while parts and parts[0].lower() in _TITLES:
+            start += len(parts[0]) + 1
+            parts = parts[1:]
+        if len(parts) >= 2 and not (len(parts) == 2 and (parts[1].lower() in _ROLE_NOUNS or known(parts[1]))):  # "Tory MPs": "Tory" is the name
+            in_names.append((start, m.end()))
+    for m in _ACRO.finditer(desc):
+        if ok(m.group(1)):
+            out.append(m.group(1))
+    for m in _WORD1.finditer(desc):
+        w = m.group(1)
+        if any(a <= m.start() < b for a, b in in_names):
+            continue  # a word of a longer name ("Riverton Chamber")
+        before = desc[:m.start()].rstrip()
+        prev = before.split()[-1] if before.split() else ""
+        if prev.lower() in _FUNCTION and prev[:1].islower() and len(before.split()) >= 2 and before.split()[-2][:1].isupper():
+            continue  # "Chamber of Commerce": the end of an organisation's name
+        if not ok(w):
+            continue
+        out.append(w)
+        out += [p for p in _plurals(w) if ok(p)]
+    return list(dict.fromkeys(out))
 
 
 def unfindable_actors(codebook: Codebook, kb) -> list[str]:

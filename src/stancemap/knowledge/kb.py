@@ -71,9 +71,11 @@ class _CodebookMap:
                 found = kb.resolver.resolve(form, None, None)
                 if found.actor and found.via and found.via.get("kind") == "alias":
                     self.to_cb.setdefault(found.actor, a.id)
-            own = list(a.aliases)
+            own = [*a.aliases, *a.cased_aliases]
             if a.id not in kb.index.actors and not kb.resolver.resolve(a.name, None, None).actor:
                 own.append(a.name)  # a codebook actor the KB does not know goes by its name too
+                if not kb.resolver.resolve(a.id, None, None).actor:
+                    own.append(a.id)  # and by its id, where the text writes it so ("UKIP"; matched cased only)
             for form in own:
                 self.aliases[norm(form).removeprefix("the ")] = a.id
 

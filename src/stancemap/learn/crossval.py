@@ -128,10 +128,12 @@ def issue_groups(ds: Dataset, n_groups: int, seed: int) -> list[set[tuple[str, s
 
 
 def leave_issues_out(ds: Dataset, *, n_groups: int = 4, n_folds: int = 2, seed: int = 0,
-                     progress: Callable[[int], None] | None = None, stage: str = "groups") -> Score:
+                     progress: Callable[[int], None] | None = None, stage: str = "groups",
+                     articles: set[str] | None = None) -> Score:
     """Each group of issues scored by row models trained without a single row on them, on
     articles they never saw; the decision stage learns from the other issues only, on
-    probabilities from those same models (as a new codebook's issues would meet it)."""
+    probabilities from those same models (as a new codebook's issues would meet it).
+    ``articles``: score only these article ids (all are still trained on, as they would be)."""
     row_key = [(ds.articles[a].codebook, i) for a, i in zip(ds.row_article, ds.row_issue)]
     rows_of = F.rows_by_article(ds)
     gold_all: dict[str, list[dict]] = {}
@@ -151,6 +153,8 @@ def leave_issues_out(ds: Dataset, *, n_groups: int = 4, n_folds: int = 2, seed: 
         decider = _decider(ds, P, every, rows_of, stage=stage, seed=seed, row_ok=~held, only=others)
         preds = _claims_of(ds, P, every, decider, rows_of, held)
         for k in every:
+            if articles is not None and ds.articles[k].article.id not in articles:
+                continue
             aid = f"{ds.articles[k].article.id}#{gi}"
             gold_all[aid] = [{"actor": c.actor, "issue": c.issue, "stance": c.stance} for c in ds.articles[k].claims
                              if (ds.articles[k].codebook, c.issue) in group]

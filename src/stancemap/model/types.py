@@ -106,6 +106,7 @@ class Actor(_Frozen):
     kind: ActorKind = "other"
     description: str = ""
     aliases: tuple[str, ...] = ()
+    cased_aliases: tuple[str, ...] = ()  # matched with exact case only: "Labour", "UKIP", "Tories"
     roles: tuple[Role, ...] = ()
     part_of: str | None = None
     exclude: tuple[str, ...] = ()  # in a codebook: names or KB entries that do not count ("IDF")
