@@ -61,16 +61,6 @@ class ArticleCandidates:
     def pairs_of(self, sent: int) -> list[Pair]:
         return [p for p in self.pairs if p.sent == sent]
 
-    def pairs_in(self, sent: int) -> list[Pair]:
-        """``pairs_of``, indexed once per article (the features ask for it per pair and issue)."""
-        index = self.__dict__.get("_by_sent")
-        if index is None:
-            index = {}
-            for p in self.pairs:
-                index.setdefault(p.sent, []).append(p)
-            self.__dict__["_by_sent"] = index
-        return index.get(sent, [])
-
 
 class CandidateFinder:
     """Wraps a rules :class:`Extractor` (its knowledge base, parser and mention finder)."""

@@ -139,9 +139,10 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
         for issue, (sign, _c, _cue) in p.rules.items():
             rule_any[(p.actor, issue)] = rule_any.get((p.actor, issue), 0) or sign
             rule_issue_actors.setdefault((p.sent, issue), set()).add(p.actor)
-    actors_in = {}
+    actors_in, pairs_in = {}, {}
     for p in ac.pairs:
         actors_in.setdefault(p.sent, set()).add(p.actor)
+        pairs_in.setdefault(p.sent, []).append(p)
     total_sal = max(1, max(ac.salience.values(), default=1))
     out, keys = [], []
     pol_cache: dict[int, dict] = {}
@@ -183,7 +184,7 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
                 *(float(x in roles) for x in ("subj", "speaker", "obj", "poss", "mod")),
                 float(iid in s.rough and all(cos[p.sent, j] >= cos[p.sent, index[o]] for o in s.rough)),
                 *local_polarity(words, view.stems[j], p.first_pos, pol_cache.setdefault(p.sent, {})),
-                *holder_geometry(ac, p, view.stems[j], pol_cache.setdefault(p.sent, {})),
+                *holder_geometry(ac, p, view.stems[j], pol_cache.setdefault(p.sent, {}), pairs_in[p.sent]),
             ]
             out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
             keys.append((pi, iid))
@@ -241,12 +242,14 @@ def _at(p: Pair, n_words: int) -> list[int]:
     return p.positions or [int(p.first_pos * max(1, n_words))]
 
 
-def holder_geometry(ac: ArticleCandidates, p: Pair, issue_stems: dict[str, float], cache: dict) -> list[float]:
+def holder_geometry(ac: ArticleCandidates, p: Pair, issue_stems: dict[str, float], cache: dict,
+                    same_sentence: list[Pair] | None = None) -> list[float]:
     """Whose words the issue is in: how far the actor's nearest mention is from the issue's nearest
     word (in words, /20), whether no other actor of the sentence is nearer, whether another actor's
     mention or a clause break ("but", "while", ";") lies between them, and whether the issue comes
     first. "MSF said a ceasefire was needed, while Hamas ...": Hamas is named, but farther from the
-    issue than MSF, behind a break. Reads the stems ``local_polarity`` cached for the sentence."""
+    issue than MSF, behind a break. Reads the stems ``local_polarity`` cached for the sentence; ``same_sentence``: the
+    sentence's pairs, where the caller has them indexed."""
     words = ac.sentences[p.sent].words
     stems_at = cache.get("stems") or [stem(w) if len(w) > 2 else "" for w in words]
     at_issue = [i for i, t in enumerate(stems_at) if t and t in issue_stems]
@@ -254,7 +257,7 @@ def holder_geometry(ac: ArticleCandidates, p: Pair, issue_stems: dict[str, float
         return [1.0, 0.5, 0.0, 0.0, 0.0]
     mine = _at(p, len(words))
     d, a, i = min((abs(a - i), a, i) for a in mine for i in at_issue)
-    others = [q for q in ac.pairs_in(p.sent) if q.actor != p.actor]
+    others = [q for q in (same_sentence if same_sentence is not None else ac.pairs_of(p.sent)) if q.actor != p.actor]
     other_pos = [x for q in others for x in _at(q, len(words))]
     nearest = all(min(abs(x - i2) for i2 in at_issue) >= d for x in other_pos)
     lo, hi = min(a, i), max(a, i)

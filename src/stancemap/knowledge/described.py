@@ -41,6 +41,16 @@ government administration movement front league federation organisation organiza
 allah guard guards police service services board bureau senate congress parliament""".split())
 
 
+_POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")  # "Kennedy's", "the Greens'"
+
+
+def _untitled(words: list[str]) -> list[str]:
+    """The words of a name without its leading titles: "President Barack Obama" -> Barack Obama."""
+    while words and words[0].lower() in _TITLES:
+        words = words[1:]
+    return words
+
+
 def person_like(name: str) -> bool:
     words = name.split()
     return 2 <= len(words) <= 3 and not any(w.lower() in _ORG_WORDS for w in words)
@@ -49,10 +59,8 @@ def person_like(name: str) -> bool:
 def description_names(description: str) -> list[str]:
     out = []
     for m in _NAME.finditer(description or ""):
-        for part in re.split(r"['’]s\b|(?<=s)['’](?!\w)", m.group(1)):  # "Charles Kennedy's Liberal Democrats"
-            words = part.split()
-            while words and words[0].lower() in _TITLES:
-                words = words[1:]
+        for part in _POSSESSIVE.split(m.group(1)):  # "Charles Kennedy's Liberal Democrats": two names
+            words = _untitled(part.split())
             if len(words) >= 2:
                 out.append(" ".join(words))
     return list(dict.fromkeys(out))
@@ -63,9 +71,10 @@ def with_description_aliases(codebook: Codebook, demonyms: set[str] | frozenset[
     """The codebook with each actor's description names (and unambiguous surnames) as aliases, and
     the short forms of actors without aliases as cased aliases (see the module docstring)."""
     forms_of = {a.id: {a.id.lower(), a.name.lower(), *(x.lower() for x in a.aliases)} for a in codebook.actors}
+    others_of = {a.id: set().union(set(), *(f for k, f in forms_of.items() if k != a.id)) for a in codebook.actors}
     derived: dict[str, list[str]] = {}
     for a in codebook.actors:
-        others = set().union(*(f for k, f in forms_of.items() if k != a.id)) if len(forms_of) > 1 else set()
+        others = others_of[a.id]
         names = []
         for n in description_names(a.description):
             low = n.lower()
@@ -91,25 +100,22 @@ def with_description_aliases(codebook: Codebook, demonyms: set[str] | frozenset[
         new = [x for x in dict.fromkeys(extra) if x.lower() not in forms_of[a.id]]
         update = {"aliases": tuple(a.aliases) + tuple(new)} if new else {}
         if not a.aliases:
-            others = set().union(*(f for k, f in forms_of.items() if k != a.id)) if len(forms_of) > 1 else set()
-            taken = {x.lower() for x in new} | {a.name.lower()}  # the id is matched cased: "GREENS", not "Greens"
-            short = [f for f in short_forms(a, demonyms, known)
-                     if f.lower() not in others and f.lower() not in taken and f not in (a.id, *a.cased_aliases)]
+            taken = others_of[a.id] | {x.lower() for x in new} | {a.name.lower()}
+            short = [f for f in short_forms(a, demonyms, known)  # the id is matched cased: "GREENS", not "Greens"
+                     if f.lower() not in taken and f not in (a.id, *a.cased_aliases)]
             if short:
                 update["cased_aliases"] = tuple(a.cased_aliases) + tuple(dict.fromkeys(short))
         actors.append(a.model_copy(update=update) if update else a)
     return codebook.model_copy(update={"actors": tuple(actors)})
 
 
-_POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
 _HEAD_ORG = frozenset("party movement front alliance league coalition group bloc caucus".split())
 _ROLE_NOUNS = frozenset("""mp mps member members councillor councillors lawmaker lawmakers legislator legislators senator
 senators minister ministers official officials leader leaders activist activists supporter supporters candidate candidates
 deputies delegates peers lords staff spokesman spokeswoman spokespeople""".split())
 _FUNCTION = frozenset("of for the and de la du des del".split())
 _COMMON = frozenset("""the a an its it their his her all any each both other others former senior new national
-official officials members member leaders leader people government ministers minister spokespeople spokesperson
-monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+people government spokesperson monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december""".split())
 _ACRO = re.compile(r"(?<![\w&.-])([A-Z][A-Z0-9&]{1,6})(?![\w&.-])")
 _WORD1 = re.compile(r"(?<![\w&.'’-])([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?:['’]s)?(?![\w&-])")
@@ -138,10 +144,10 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
                 and low not in demonyms
                 and low.rstrip("s") not in demonyms and not known(w))
 
-    out: list[str] = []
-    words = _POSSESSIVE.sub("", actor.name).split()
     if known(actor.name):
         return []
+    out: list[str] = []
+    words = _POSSESSIVE.sub("", actor.name).split()
     if len(words) >= 2 and words[-1].lower() in _HEAD_ORG:
         head = " ".join(words[:-1])
         if all(w[:1].isupper() for w in words[:-1]) and ok(head):
@@ -156,12 +162,10 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
     desc = actor.description or ""
     in_names = []  # spans of the longer names (titles dropped: "The Labour" is one word)
     for m in _NAME.finditer(desc):
-        start, parts = m.start(), m.group(1).split()
-        while parts and parts[0].lower() in _TITLES:
-            start += len(parts[0]) + 1
-            parts = parts[1:]
-        if len(parts) >= 2 and not (len(parts) == 2 and (parts[1].lower() in _ROLE_NOUNS or known(parts[1]))):  # "Tory MPs": "Tory" is the name
-            in_names.append((start, m.end()))
+        parts = _untitled(m.group(1).split())
+        role_after = len(parts) == 2 and (parts[1].lower() in _ROLE_NOUNS or known(parts[1]))
+        if len(parts) >= 2 and not role_after:  # "Tory MPs": "Tory" is the name
+            in_names.append((m.end() - len(" ".join(parts)), m.end()))
     for m in _ACRO.finditer(desc):
         if ok(m.group(1)):
             out.append(m.group(1))
