@@ -6,6 +6,12 @@ feature rows to class probabilities (none, support, oppose).
 - ``trees``: gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier), stored as
   flat node arrays; every tree is walked at once, one level per step.
 - ``linear``: a multinomial logistic regression (coefficients and intercepts).
+
+Any of them may carry a **stance model** (arrays ``stance_*``): binary trees fitted on claim rows
+alone (support vs oppose), which split the scorer's claim probability between the two sides. The
+three-way trees spend their splits on claim-or-not (most rows are not claims) and fall back on the
+majority side; held out, the stance trees pick the side right on 83% of claim rows (the three-way
+trees 82%, "always support" 77%) and on 77% of a topic never trained on (73%).
 """
 
 from __future__ import annotations
@@ -83,6 +89,77 @@ class LinearScorer:
         return _softmax(X @ self.coef.T + self.intercept)
 
 
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class StanceScorer:
+    """A scorer whose claim probability (1 - P(none)) is split between support and oppose by a
+    stance model: P = [none, claim * (1 - s), claim * s], s = P(oppose | claim). The stance trees read
+    the scalar features only; rows that are plainly no claim (claim probability under 0.01, more
+    than nine rows in ten) are not walked and split evenly."""
+
+    def __init__(self, inner, stance: TreeScorer, min_claim: float = 0.01):
+        self.inner, self.stance, self.min_claim = inner, stance, min_claim
+        self.kind = inner.kind
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        P = self.inner.predict_proba(X)
+        if len(P) == 0:
+            return P
+        claim = 1.0 - P[:, 0]
+        s = np.full(len(P), 0.5)
+        live = np.nonzero(claim >= self.min_claim)[0]
+        if len(live):
+            s[live] = _sigmoid(self.stance.raw(np.ascontiguousarray(X[live]))[:, 0])
+        return np.column_stack([P[:, 0], claim * (1.0 - s), claim * s])
+
+
+class BagScorer:
+    """Several three-way tree models fitted on different draws of the "none" rows, averaged where
+    the first one sees any chance of a claim (elsewhere the first alone: the rest of the bag is
+    not walked on the nine rows in ten that are plainly none). Held out, two models rank claim rows
+    better than one (average precision 0.414 -> 0.449); one model fitted on every "none" row does not
+    (0.418): it is the averaging, not the data."""
+
+    def __init__(self, members: list, gate: float = 0.01):
+        self.members, self.gate = members, gate
+        self.kind = members[0].kind
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        P = self.members[0].predict_proba(X)
+        live = np.nonzero(1.0 - P[:, 0] >= self.gate)[0]
+        if len(live) and len(self.members) > 1:
+            Xl = np.ascontiguousarray(X[live])
+            P = P.copy()
+            P[live] = sum(m.predict_proba(Xl) for m in self.members[1:]) / len(self.members) + P[live] / len(self.members)
+        return P
+
+
+def bag_arrays(arrays: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
+    """The extra members of a bag: arrays ``bag{j}_*``, j = 1, 2, ..."""
+    out, j = [], 1
+    while any(k.startswith(f"bag{j}_") for k in arrays):
+        out.append({k.removeprefix(f"bag{j}_"): v for k, v in arrays.items() if k.startswith(f"bag{j}_")})
+        j += 1
+    return out
+
+
+def with_bag(scorer: "TreeScorer", arrays: dict[str, np.ndarray]):
+    extra = bag_arrays(arrays)
+    return BagScorer([scorer, *(TreeScorer(a) for a in extra)]) if extra else scorer
+
+
+def stance_arrays(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    return {k.removeprefix("stance_"): v for k, v in arrays.items() if k.startswith("stance_")}
+
+
+def with_stance(scorer, arrays: dict[str, np.ndarray]):
+    """``scorer`` with the stance model ``arrays`` carry, if they carry one."""
+    st = stance_arrays(arrays)
+    return StanceScorer(scorer, TreeScorer(st)) if st else scorer
+
+
 class StackScorer:
     """A linear model over every feature, whose three scores are added as features for the trees."""
 
@@ -146,7 +223,12 @@ class RulesSide:
 
 
 def with_rules_side(scorer):
+    """The rules' sign picks the side where they fired, unless a stance model does (it reads the
+    rules' sign as a feature, and overruling it costs: held out, 0.834 -> 0.827 of claim rows)."""
     from stancemap.extract.features import SCALARS
+
+    if isinstance(scorer, StanceScorer):
+        return scorer
 
     return RulesSide(scorer, SCALARS.index("rule_here"), SCALARS.index("rule_sign"))
 
@@ -165,23 +247,34 @@ def _load_scorer(path: Path, kind: str, n_scalars: int = 0):
             arrays = {k: z[k] for k in z.files}
     except (OSError, ValueError) as e:
         raise ModelMissing(f"{path}: cannot read the model weights ({e})") from e
+    try:
+        return scorer_from_arrays(arrays, kind, n_scalars)
+    except ValueError as e:
+        raise ModelMissing(f"{path}: {e}") from e
+
+
+def scorer_from_arrays(arrays: dict[str, np.ndarray], kind: str, n_scalars: int = 0):
+    """The scorer a weights file's arrays make (without the rules' side: see ``with_rules_side``)."""
     if kind == "trees":
-        return TreeScorer(arrays)
+        return with_stance(with_bag(TreeScorer(arrays), arrays), arrays)
     if kind == "linear":
-        return LinearScorer(arrays)
+        return with_stance(LinearScorer(arrays), arrays)
     if kind == "prior+trees":
         return prior_scorer(arrays, n_scalars)
     if kind == "stack":
         lin = LinearScorer({k.removeprefix("lin_"): v for k, v in arrays.items() if k.startswith("lin_")})
         trees = TreeScorer({k.removeprefix("tree_"): v for k, v in arrays.items() if k.startswith("tree_")})
         return StackScorer(lin, trees, n_scalars)
-    raise ModelMissing(f"{path}: unknown scorer kind {kind!r}")
+    raise ValueError(f"unknown scorer kind {kind!r}")
 
 
 def prior_scorer(arrays: dict[str, np.ndarray], n_scalars: int) -> PriorScorer:
     """Arrays ``prior_*`` (the prior's own scorer, itself possibly with a prior) and ``tree_*``."""
     inner = {k.removeprefix("prior_"): v for k, v in arrays.items() if k.startswith("prior_")}
-    prior = prior_scorer(inner, n_scalars) if any(k.startswith("prior_") for k in inner) else TreeScorer(
-        {k.removeprefix("tree_"): v for k, v in inner.items() if k.startswith("tree_")})
+    if any(k.startswith("prior_") for k in inner):
+        prior = prior_scorer(inner, n_scalars)
+    else:
+        trees = {k.removeprefix("tree_"): v for k, v in inner.items() if k.startswith("tree_")}
+        prior = with_stance(with_bag(TreeScorer(trees), trees), inner)
     trees = TreeScorer({k.removeprefix("tree_"): v for k, v in arrays.items() if k.startswith("tree_")})
-    return PriorScorer(prior, trees, n_scalars, float(arrays.get("mix", 0.0)))
+    return with_stance(PriorScorer(prior, trees, n_scalars, float(arrays.get("mix", 0.0))), arrays)

@@ -50,6 +50,7 @@ def build(ts: TrainingSet, model_dir, *, kb=None, nlp=None, progress: Callable[[
             acs, parts = fz.rows([g.article for g in part])
             for g, ac, (X, k) in zip(part, acs, parts):
                 y, w = _labels(g, ac, k)
+                w *= getattr(g, "weight", 1.0)
                 idx = len(arts)
                 arts.append(g)
                 keys.append(k)

@@ -26,6 +26,8 @@ NEG_KEEP = 0.2  # share of "none" rows kept for fitting (weighted back up); posi
 # (P 0.44, R 0.50); 0.30 gives up 0.01 of F1 for 0.08 of precision (a wrong position misleads every
 # analysis that counts it). The isotonic map is capped at 0.85: above it the folds hold too few claims.
 MIN_THRESHOLD = 0.30
+STANCE_ITERATIONS = 300
+BAG = 2  # three-way tree models averaged (stancemap.extract.scorers.BagScorer)
 SMALL = 200  # fewer positive rows than this: shallow trees; on top of a base model, its calibration and a quarter of its say
 
 
@@ -40,17 +42,9 @@ class Fitted:
         return with_rules_side(self._scorer())
 
     def _scorer(self):
-        from stancemap.extract.scorers import LinearScorer, StackScorer, TreeScorer, prior_scorer
+        from stancemap.extract.scorers import scorer_from_arrays
 
-        if self.kind == "prior+trees":
-            return prior_scorer(self.arrays, len(SCALARS))
-        if self.kind == "trees":
-            return TreeScorer(self.arrays)
-        if self.kind == "linear":
-            return LinearScorer(self.arrays)
-        lin = LinearScorer({k[4:]: v for k, v in self.arrays.items() if k.startswith("lin_")})
-        trees = TreeScorer({k[5:]: v for k, v in self.arrays.items() if k.startswith("tree_")})
-        return StackScorer(lin, trees, len(SCALARS))
+        return scorer_from_arrays(self.arrays, self.kind, len(SCALARS))
 
 
 def _require_sklearn():
@@ -67,6 +61,19 @@ def _subsample(y: np.ndarray, w: np.ndarray, seed: int) -> tuple[np.ndarray, np.
     return np.nonzero(keep)[0], sw
 
 
+def _draw(y: np.ndarray, w: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows one tree model is fitted on (every claim row, a draw of the "none" rows), their
+    weights and labels; a class with no row gets a zero-weight one (a three-way model needs all)."""
+    idx, sw = _subsample(y, w, seed)
+    y_fit = y[idx]
+    missing = [c for c in (0, 1, 2) if c not in set(np.unique(y_fit).tolist())]
+    if missing:
+        idx = np.concatenate([idx, np.repeat(idx[:1], len(missing))])
+        sw = np.concatenate([sw, np.full(len(missing), 1e-6)])
+        y_fit = np.concatenate([y_fit, np.array(missing, dtype=y.dtype)])
+    return idx, sw, y_fit
+
+
 def prior_arrays(model_dir: Path) -> dict[str, np.ndarray] | None:
     """A trained model's scorer arrays, to build on (None if the folder has no usable scorer)."""
     meta_path, weights = Path(model_dir) / "meta.json", Path(model_dir) / "weights.npz"
@@ -77,40 +84,40 @@ def prior_arrays(model_dir: Path) -> dict[str, np.ndarray] | None:
         return None
     with np.load(weights) as z:
         arrays = {k: z[k] for k in z.files}
-    if meta["scorer"] == "trees":
-        arrays = {f"tree_{k}": v for k, v in arrays.items()}
+    if meta["scorer"] == "trees":  # its bag members (bag1_*...) stay with its trees, as tree_bag1_*
+        arrays = {(k if k.startswith("stance_") else f"tree_{k}"): v for k, v in arrays.items()}
     return arrays
 
 
 def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "trees", seed: int = 0,
-               iterations: int = 150, prior: dict[str, np.ndarray] | None = None) -> Fitted:
+               iterations: int = 150, prior: dict[str, np.ndarray] | None = None,
+               stance_model: bool = True, bag: int = BAG) -> Fitted:
     _require_sklearn()
+    from sklearn.base import clone
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from stancemap.learn.export import trees_arrays
 
     if not (y > 0).any():
         raise TrainingError("no positive example: the gold claims matched no candidate sentence")
-    idx, sw = _subsample(y, w, seed)
+    idx, sw, y_fit = _draw(y, w, seed)
     n_scal = len(SCALARS)
-    classes = np.unique(y[idx])
-    if len(classes) < 3:  # every class must exist for a three-way model: add a zero-weight row
-        missing = [c for c in (0, 1, 2) if c not in classes]
-        idx = np.concatenate([idx, np.repeat(idx[:1], len(missing))])
-        sw = np.concatenate([sw, np.full(len(missing), 1e-6)])
-        y = y.copy()
-        y_fit = np.concatenate([y[idx[:-len(missing)]], np.array(missing, dtype=y.dtype)])
-    else:
-        y_fit = y[idx]
     n_pos = int((y_fit > 0).sum())
     small = n_pos < SMALL  # a few articles: shallow trees, fewer of them, leaves of a few examples
     trees = HistGradientBoostingClassifier(max_iter=iterations if not small else 60, learning_rate=0.1,
                                            max_leaf_nodes=31 if not small else 7, l2_regularization=1.0,
                                            min_samples_leaf=min(20, max(3, n_pos // 5)), random_state=seed,
                                            early_stopping=False)
+    stance = fit_stance(X, y, w, seed=seed, prior=prior) if stance_model else {}
     if prior is None:
         trees.fit(X[idx][:, :n_scal], y_fit, sample_weight=sw)
-        return Fitted("trees", trees_arrays(trees))
+        arrays = {**trees_arrays(trees), **stance}
+        for j in range(1, 1 if small else bag):  # more members, each on its own draw of the "none" rows
+            jdx, jsw, jy = _draw(y, w, seed + 101 * j)
+            member = clone(trees).set_params(random_state=seed + 101 * j)
+            member.fit(X[jdx][:, :n_scal], jy, sample_weight=jsw)
+            arrays.update({f"bag{j}_{k}": v for k, v in trees_arrays(member).items()})
+        return Fitted("trees", arrays)
     from stancemap.extract.scorers import with_prior
 
     pscorer = _prior_from_arrays(prior)
@@ -118,15 +125,43 @@ def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "tree
     arrays = {f"prior_{k}": v for k, v in prior.items()}
     arrays.update({f"tree_{k}": v for k, v in trees_arrays(trees).items()})
     arrays["mix"] = np.asarray(0.25 if small else 0.0)  # few articles: a quarter of the say stays the prior's
+    arrays.update(stance)
     return Fitted("prior+trees", arrays)
 
 
+def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
+               prior: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The stance model (``stance_*`` arrays): binary trees, oppose vs support, fitted on the claim
+    rows alone over the scalar features. With fewer than ``SMALL`` claim rows and a prior that
+    has one, the prior's is kept (a dozen articles cannot teach which side a sentence takes
+    better than thousands did); with fewer than 20 of either side, there is none."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from stancemap.extract.scorers import stance_arrays
+    from stancemap.learn.export import trees_arrays
+
+    pos = (y > 0) & (w > 0)
+    if pos.sum() < SMALL and prior is not None:
+        inherited = stance_arrays(prior)
+        if inherited:
+            return {f"stance_{k}": v for k, v in inherited.items()}
+    opp = y[pos] == 2
+    if min(opp.sum(), (~opp).sum()) < 20:
+        return {}
+    trees = HistGradientBoostingClassifier(max_iter=STANCE_ITERATIONS, learning_rate=0.03, max_leaf_nodes=15,
+                                           l2_regularization=1.0, min_samples_leaf=20, random_state=seed,
+                                           early_stopping=False)
+    trees.fit(X[pos][:, :len(SCALARS)], opp.astype(np.int8), sample_weight=w[pos])
+    return {f"stance_{k}": v for k, v in trees_arrays(trees).items()}
+
+
 def _prior_from_arrays(prior: dict[str, np.ndarray]):
-    from stancemap.extract.scorers import TreeScorer, prior_scorer
+    from stancemap.extract.scorers import TreeScorer, prior_scorer, with_bag, with_stance
 
     if any(k.startswith("prior_") for k in prior):
         return prior_scorer(prior, len(SCALARS))
-    return TreeScorer({k.removeprefix("tree_"): v for k, v in prior.items()})
+    trees = {k.removeprefix("tree_"): v for k, v in prior.items() if k.startswith("tree_")}
+    return with_stance(with_bag(TreeScorer(trees), trees), prior)
 
 
 def article_predictions(ds: Dataset, P: np.ndarray, k: int, rows: np.ndarray) -> dict[tuple[str, str, str], float]:
