@@ -115,41 +115,19 @@ HAND_READ_DISAGREE = {  # the founding article, read by hand
 def test_founding_example_comparison(shared, tmp_path, extractor):
     """The founding article (read by hand): the US and Israel agree on destroying Hamas and
     diverge on the PA's role, Israeli security control and a buffer zone, each with a quote.
-    The rules (written on it) find all three differences; the learned model (never tuned on it)
-    finds the agreement and two of them, and no difference that is not there."""
+    The rules were written on it; the learned model was never tuned on it, and finds the same
+    (since model 1.1+1e6880aee3: before, its stance trees read Israel's "exclude the Palestinian
+    Authority" as support for the PA governing Gaza, a false agreement)."""
     db = f"sqlite:///{tmp_path / 'seed.db'}"
     article = shared / "corpus" / "000_50cd4dbc1d39a997.txt"
     r = runner.invoke(app, ["demo", "--article", str(article), "--db", db, "--extractor", extractor])
     assert r.exit_code == 0, r.output
     c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
-    agree = {(x["issue"], x["stance"]) for x in c["agree"]}
-    assert ("destroy-hamas", "support") in agree
-    if extractor == "rules":
-        assert agree == {("destroy-hamas", "support")}
-    found = {(x["issue"], x["a_stance"], x["b_stance"]) for x in c["disagree"]}
-    if extractor == "rules":
-        assert found == HAND_READ_DISAGREE
-    else:
-        assert ("israeli-security-control", "oppose", "support") in found  # the PA's role: see the xfail below
-        assert found <= HAND_READ_DISAGREE
+    assert {(x["issue"], x["stance"]) for x in c["agree"]} == {("destroy-hamas", "support")}
+    assert {(x["issue"], x["a_stance"], x["b_stance"]) for x in c["disagree"]} == HAND_READ_DISAGREE
     text = article.read_text(encoding="utf-8")
     for row in c["agree"] + c["disagree"]:
         assert row["evidence"] and all(e["quote"] in text for e in row["evidence"])
-
-
-@pytest.mark.model
-@pytest.mark.xfail(strict=True, reason="model 1.1+3cce137f12 reads Israel's 'exclude the Palestinian Authority' as "
-                   "support for the PA governing Gaza (its stance trees overrule the rules' oppose here; held out "
-                   "they are right more often than the rules where the rules fire: 0.911 vs 0.886)")
-def test_founding_example_has_no_false_agreement(shared, tmp_path):
-    """The learned model agrees with the hand reading: the US and Israel agree on destroying Hamas only,
-    and diverge on the PA's role in Gaza."""
-    db = f"sqlite:///{tmp_path / 'seed.db'}"
-    article = shared / "corpus" / "000_50cd4dbc1d39a997.txt"
-    assert runner.invoke(app, ["demo", "--article", str(article), "--db", db]).exit_code == 0
-    c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
-    assert {(x["issue"], x["stance"]) for x in c["agree"]} == {("destroy-hamas", "support")}
-    assert ("pa-governs-gaza", "support", "oppose") in {(x["issue"], x["a_stance"], x["b_stance"]) for x in c["disagree"]}
 
 
 @pytest.mark.model
@@ -159,13 +137,8 @@ def test_shipped_example_comparison(tmp_path, extractor):
     db = f"sqlite:///{tmp_path / 'ex.db'}"
     assert runner.invoke(app, ["demo", "--db", db, "--extractor", extractor]).exit_code == 0
     c = json.loads(runner.invoke(app, ["compare", "USA", "ISR", "--db", db, "--format", "json"]).stdout)
-    assert "destroy-hamas" in {x["issue"] for x in c["agree"]}
-    found = {x["issue"] for x in c["disagree"]}
-    if extractor == "rules":
-        assert {x["issue"] for x in c["agree"]} == {"destroy-hamas"}
-        assert found == {"pa-governs-gaza", "israeli-security-control", "buffer-zone"}
-    else:
-        assert {"pa-governs-gaza", "buffer-zone"} <= found
+    assert {x["issue"] for x in c["agree"]} == {"destroy-hamas"}
+    assert {x["issue"] for x in c["disagree"]} == {"pa-governs-gaza", "israeli-security-control", "buffer-zone"}
 
 
 def _store_with_claims(tmp_path):

@@ -108,6 +108,24 @@ def test_group_decider_decides_each_pair_once():
         assert GroupDecider(d.trees, len(SCALARS), {"x": [0.0, 1.0], "y": [0.0, 0.5]}, 0.6, sides).decide(ac, keys, X, P) == []
 
 
+def test_votes_give_a_pair_the_side_most_of_its_sentences_take():
+    """USA on aid: sentence 1 is the likeliest (oppose 0.7), but a vote over both sentences counts
+    support 0.4 + 0.1 = 0.5 against oppose 0.1 + 0.7 = 0.8: still oppose. Three support sentences
+    outweigh the one likeliest oppose sentence, and the evidence is the best support sentence."""
+    from stancemap.extract.aggregate import pair_side
+
+    ac, keys, X, P = _article()
+    assert pair_side(P, [0, 1], "votes") == (2, 1) and pair_side(P, [0, 1], "rows") == (2, 1)
+    P4 = np.array([[0.5, 0.45, 0.05], [0.1, 0.2, 0.7], [0.4, 0.55, 0.05], [0.6, 0.35, 0.05]])
+    assert pair_side(P4, [0, 1, 2, 3], "rows") == (2, 1)  # the likeliest sentence opposes
+    assert pair_side(P4, [0, 1, 2, 3], "votes") == (1, 2)  # 1.55 support against 0.85 oppose; best support: row 2
+    width = len(PAIR_FEATURES) + len(SCALARS)
+    d = GroupDecider(_trees(width, 2), len(SCALARS), None, 0.0, "votes", 0.5)
+    keys4 = [(0, "aid"), (1, "aid"), (1, "aid"), (0, "aid")]
+    usa = next(x for x in d.raw(ac, keys4, np.zeros((4, len(SCALARS))), P4) if x.actor == "USA")
+    assert usa.stance == 1 and usa.row == 2
+
+
 def test_the_built_in_model_decides_by_groups():
     meta = json.loads((builtin_model_dir() / "meta.json").read_text())
     assert meta["decider"]["kind"] == "groups" and meta["decider"]["features"][:len(PAIR_FEATURES)] == list(PAIR_FEATURES)

@@ -174,3 +174,84 @@ def test_the_bag_averages_its_members_where_a_claim_is_possible(tmp_path):
     assert np.allclose(load_scorer(tmp_path / "weights.npz", "trees", N).predict_proba(Xt), fitted.scorer().predict_proba(Xt))
     # one member: no bag
     assert not bag_arrays(F.fit_scorer(X, y, w, bag=1).arrays)
+
+
+def _sentence_rows(n_si: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sentence-issues of three candidate actors each: ``cos`` (the same for all three) says whether
+    the sentence takes a stance on the issue; ``k_name`` says which actor is the one who does."""
+    rng = np.random.default_rng(seed)
+    si = np.repeat(np.arange(n_si), 3)
+    X = rng.normal(0.0, 0.3, size=(len(si), N)).astype(np.float32)
+    stance_here = rng.random(n_si) < 0.15
+    X[:, CLAIM] = np.where(stance_here, rng.uniform(0.55, 1.0, n_si), rng.uniform(0.0, 0.45, n_si))[si]
+    holder = np.zeros(len(si), dtype=bool)
+    holder[3 * np.arange(n_si) + rng.integers(0, 3, n_si)] = True
+    X[:, SCALARS.index("k_name")] = holder
+    claim = holder & stance_here[si]
+    oppose = claim & (rng.random(len(si)) < 0.3)
+    X[:, SIDE] = np.where(oppose, -1.0, 1.0)
+    y = np.where(oppose, 2, np.where(claim, 1, 0)).astype(np.int8)
+    return X, y, np.ones(len(si), dtype=np.float32), si
+
+
+def test_the_factored_trees_read_the_sentence_and_the_holder_apart(tmp_path):
+    from stancemap.extract.features import SENTENCE_ISSUE_SCALARS
+    from stancemap.extract.scorers import FactoredScorer, _sigmoid, factored_arrays, load_scorer, save_scorer
+    from stancemap.learn import fit as F
+
+    X, y, w, si = _sentence_rows(2000, 0)
+    assert (y > 0).sum() >= F.SMALL
+    fitted = F.fit_scorer(X, y, w, bag=1, si=si)
+    got = factored_arrays(fitted.arrays)
+    assert got is not None
+    sentence, holder = got
+    # the sentence-issue trees split on what is the same for every actor of a sentence, nothing else
+    used = {SCALARS[f] for f, leaf in zip(sentence["feature"], sentence["is_leaf"]) if not leaf}
+    assert used and used <= set(SENTENCE_ISSUE_SCALARS)
+    fact = fitted.scorer().inner
+    assert isinstance(fact, FactoredScorer)
+    Xt, yt, _, sit = _sentence_rows(600, 1)
+    P, inner = fact.predict_proba(Xt), fact.inner.predict_proba(Xt)
+    assert np.allclose(P.sum(axis=1), 1.0)
+    live = 1.0 - inner[:, 0] >= fact.gate
+    two = _sigmoid(fact.sentence.raw(Xt)[:, 0]) * _sigmoid(fact.holder.raw(Xt)[:, 0])
+    assert np.allclose(1.0 - P[live, 0], (1 - fact.mix) * (1.0 - inner[live, 0]) + fact.mix * two[live])
+    assert np.allclose(P[~live], inner[~live])
+    # the sentence factor tells stance-taking sentences from the rest, the holder factor the actor
+    here = Xt[:, CLAIM] > 0.5
+    p_si = _sigmoid(fact.sentence.raw(Xt)[:, 0])
+    assert p_si[here].min() > p_si[~here].max() - 0.5 and p_si[here].mean() > p_si[~here].mean() + 0.5
+    p_h = _sigmoid(fact.holder.raw(Xt)[:, 0])
+    named = Xt[:, SCALARS.index("k_name")] > 0
+    assert p_h[here & named].mean() > p_h[here & ~named].mean() + 0.5
+    save_scorer(tmp_path / "weights.npz", fitted.arrays)
+    assert np.allclose(load_scorer(tmp_path / "weights.npz", "trees", N).predict_proba(Xt), fitted.scorer().predict_proba(Xt))
+    # without the rows' sentence-issue ids, or with few claims, there are none
+    assert factored_arrays(F.fit_scorer(X, y, w, bag=1).arrays) is None
+    Xs, ys, ws, sis = _sentence_rows(300, 2)
+    assert (ys > 0).sum() < F.SMALL
+    assert factored_arrays(F.fit_scorer(Xs, ys, ws, bag=1, si=sis).arrays) is None
+
+
+def test_the_datasets_rows_of_one_sentence_and_issue_share_an_id():
+    from stancemap.learn.dataset import Dataset
+
+    class Pair:
+        def __init__(self, actor, sent):
+            self.actor, self.sent = actor, sent
+
+    class Cands:
+        def __init__(self, pairs):
+            self.pairs = pairs
+
+    # two articles; their rows interleaved as a dataset's rows are not, to check the lookup by article
+    c0 = Cands([Pair("A", 0), Pair("B", 0), Pair("A", 1)])
+    c1 = Cands([Pair("A", 0)])
+    keys = [[(0, "x"), (1, "x"), (2, "x"), (1, "y")], [(0, "x")]]
+    row_article = np.array([0, 0, 1, 0, 0])
+    ds = Dataset(np.zeros((5, 1)), np.zeros(5, np.int8), np.ones(5), row_article, [None, None], keys, [c0, c1],
+                 np.array(["x", "x", "x", "x", "y"], dtype=object))
+    ids = ds.row_si()
+    # article 0's rows are 0, 1, 3, 4 in order: (s0,x) (s0,x) (s1,x) (s0,y); article 1's row 2: its own (s0,x)
+    assert ids[0] == ids[1]
+    assert len({ids[0], ids[3], ids[4], ids[2]}) == 4

@@ -22,6 +22,7 @@ CODEBOOK = {
         {"id": "NIP", "name": "Northmark Independence Party", "description": "NIP and its leader Olaf Strand"},
         {"id": "GREENS", "name": "Riverton Greens", "description": "The Green group in parliament"},
         {"id": "BIZ", "name": "Chamber of Commerce", "description": "The Northmark Chamber of Commerce"},
+        {"id": "LIB", "name": "Liberal Democrats", "description": "The third party"},
     ],
     "issues": [
         {"id": "id-cards", "label": "Identity cards", "description": "Introducing compulsory national identity cards"},
@@ -49,6 +50,10 @@ def test_short_forms_of_names_and_descriptions():
     assert {"Ada Brennan", "Brennan"} <= aliases["LAB"]    # "Ada Brennan and its ministers"
     # initials of a long name; a name the knowledge base knows gets nothing it does not need
     assert "NIP" in short_forms(Actor(id="X", name="Northmark Independence Party"))
+    # a two-word name clipped as the press clips it; short words are not clipped
+    assert {"Lib Dem", "Lib Dems", "LibDems"} <= set(short_forms(Actor(id="LD", name="Liberal Democrats")))
+    assert "Lib Dems" in short_forms(Actor(id="LD", name="Liberal Democrat Party"))
+    assert not any(" " in f for f in short_forms(Actor(id="X", name="Green Left")))
     assert short_forms(Actor(id="USA", name="United States", description="US officials, the Pentagon"),
                        known=known) == []
 
@@ -74,6 +79,7 @@ def test_short_forms_find_claims_and_case_matters():
     text = ("Labour wants to bring in identity cards by 2008, ministers said. "
             "The Tories said they would oppose the identity cards bill. "
             "NIP said it would back rail nationalisation. "
+            "The Lib Dems said they would oppose identity cards. "
             "Trade unions said the labour market needs identity cards for workers.")
     art = Article(id="t1", date=dt.date(2005, 2, 1), source="test", title="t", text=text)
     claims = ex.extract(art)
@@ -81,5 +87,6 @@ def test_short_forms_find_claims_and_case_matters():
     assert ("LAB", "id-cards", "support") in got
     assert ("CON", "id-cards", "oppose") in got
     assert any(c.actor == "NIP" and c.issue == "rail" for c in claims)
+    assert ("LIB", "id-cards", "oppose") in got  # "Lib Dems": the clipped name
     # "labour market" is not Labour: the short form matches with its case only
     assert not any(c.actor == "LAB" and c.evidence.startswith("Trade unions") for c in claims)

@@ -64,6 +64,13 @@ SCALARS = (
     "local_sign", "local_dist", "local_neg", "actor_cue_sign",
     "iss_dist", "iss_nearest", "iss_between", "iss_break", "iss_before",
 )
+# The scalars that are the same for every actor of a sentence: what the sentence says about the
+# issue, not who says it (the sentence-issue model of stancemap.extract.scorers.FactoredScorer).
+SENTENCE_ISSUE_SCALARS = (
+    "cos", "cos_label", "cos_ctx", "rank", "rank_label", "margin", "lex", "lex_max", "lex_label", "lex_any",
+    "n_actors", "n_support_words", "n_oppose_words", "n_neg", "n_modal", "quote", "log_len", "sent_pos", "is_first",
+    "rough", "n_rough", "rough_ctx", "parsed", "matched", "matched_sign", "n_matched", "best_rough_cos",
+)
 
 
 def stem(word: str) -> str:

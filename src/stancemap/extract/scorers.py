@@ -12,6 +12,11 @@ alone (support vs oppose), which split the scorer's claim probability between th
 three-way trees spend their splits on claim-or-not (most rows are not claims) and fall back on the
 majority side; held out, the stance trees pick the side right on 83% of claim rows (the three-way
 trees 82%, "always support" 77%) and on 77% of a topic never trained on (73%).
+
+Tree models may also carry a bag of more three-way models (``bag{j}_*``: :class:`BagScorer`) and
+factored trees (``si_*``, ``holder_*``: :class:`FactoredScorer`), both walked only on the rows
+where the first model sees some chance of a claim. A model is composed as
+stance(factored(bag(trees))).
 """
 
 from __future__ import annotations
@@ -93,6 +98,13 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def _gated(inner, X: np.ndarray, gate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``inner``'s probabilities, each row's claim probability, and the rows where it reaches ``gate``."""
+    P = inner.predict_proba(X)
+    claim = 1.0 - P[:, 0]
+    return P, claim, np.nonzero(claim >= gate)[0]
+
+
 class StanceScorer:
     """A scorer whose claim probability (1 - P(none)) is split between support and oppose by a
     stance model: P = [none, claim * (1 - s), claim * s], s = P(oppose | claim). The stance trees read
@@ -104,12 +116,10 @@ class StanceScorer:
         self.kind = inner.kind
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        P = self.inner.predict_proba(X)
+        P, claim, live = _gated(self.inner, X, self.min_claim)
         if len(P) == 0:
             return P
-        claim = 1.0 - P[:, 0]
         s = np.full(len(P), 0.5)
-        live = np.nonzero(claim >= self.min_claim)[0]
         if len(live):
             s[live] = _sigmoid(self.stance.raw(np.ascontiguousarray(X[live]))[:, 0])
         return np.column_stack([P[:, 0], claim * (1.0 - s), claim * s])
@@ -134,6 +144,47 @@ class BagScorer:
             P = P.copy()
             P[live] = sum(m.predict_proba(Xl) for m in self.members[1:]) / len(self.members) + P[live] / len(self.members)
         return P
+
+
+class FactoredScorer:
+    """A second opinion on whether a row is a claim, in two factors: does anyone take a stance on
+    this issue in this sentence (trees over what the sentence says, the same for all its actors:
+    ``SENTENCE_ISSUE_SCALARS``), and is it this actor (trees fitted on the rows of sentences that
+    hold one)? Their product is mixed with the three-way models' claim probability, the sides
+    keeping their ratio; walked only where that probability is 0.01 or more. Held out, the mix
+    ranks claim rows better than the bag alone (average precision 0.445 -> 0.473): the three-way
+    trees learn sentence and speaker at once from rows where "none" may mean either."""
+
+    def __init__(self, inner, sentence: "TreeScorer", holder: "TreeScorer", mix: float = 0.5, gate: float = 0.01):
+        self.inner, self.sentence, self.holder, self.mix, self.gate = inner, sentence, holder, mix, gate
+        self.kind = inner.kind
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        P, claim, live = _gated(self.inner, X, self.gate)
+        if len(live):
+            Xl = np.ascontiguousarray(X[live])
+            two = _sigmoid(self.sentence.raw(Xl)[:, 0]) * _sigmoid(self.holder.raw(Xl)[:, 0])
+            mixed = (1.0 - self.mix) * claim[live] + self.mix * two
+            scale = mixed / np.maximum(claim[live], 1e-12)
+            P = P.copy()
+            P[live, 0] = 1.0 - mixed
+            P[live, 1] *= scale
+            P[live, 2] *= scale
+        return P
+
+
+def factored_arrays(arrays: dict[str, np.ndarray]) -> tuple[dict, dict] | None:
+    """The sentence-issue (``si_*``) and holder (``holder_*``) trees, if the arrays carry them."""
+    si = {k.removeprefix("si_"): v for k, v in arrays.items() if k.startswith("si_")}
+    holder = {k.removeprefix("holder_"): v for k, v in arrays.items() if k.startswith("holder_")}
+    return (si, holder) if si and holder else None
+
+
+def with_factored(scorer, arrays: dict[str, np.ndarray]):
+    got = factored_arrays(arrays)
+    if got is None:
+        return scorer
+    return FactoredScorer(scorer, TreeScorer(got[0]), TreeScorer(got[1]), float(arrays.get("factor_mix", 0.5)))
 
 
 def bag_arrays(arrays: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
@@ -256,7 +307,7 @@ def _load_scorer(path: Path, kind: str, n_scalars: int = 0):
 def scorer_from_arrays(arrays: dict[str, np.ndarray], kind: str, n_scalars: int = 0):
     """The scorer a weights file's arrays make (without the rules' side: see ``with_rules_side``)."""
     if kind == "trees":
-        return with_stance(with_bag(TreeScorer(arrays), arrays), arrays)
+        return with_stance(with_factored(with_bag(TreeScorer(arrays), arrays), arrays), arrays)
     if kind == "linear":
         return with_stance(LinearScorer(arrays), arrays)
     if kind == "prior+trees":
@@ -275,6 +326,6 @@ def prior_scorer(arrays: dict[str, np.ndarray], n_scalars: int) -> PriorScorer:
         prior = prior_scorer(inner, n_scalars)
     else:
         trees = {k.removeprefix("tree_"): v for k, v in inner.items() if k.startswith("tree_")}
-        prior = with_stance(with_bag(TreeScorer(trees), trees), inner)
+        prior = with_stance(with_factored(with_bag(TreeScorer(trees), trees), trees), inner)
     trees = TreeScorer({k.removeprefix("tree_"): v for k, v in arrays.items() if k.startswith("tree_")})
     return with_stance(PriorScorer(prior, trees, n_scalars, float(arrays.get("mix", 0.0))), arrays)

@@ -134,6 +134,18 @@ def _plurals(word: str) -> list[str]:
     return []
 
 
+def _clipped(words: list[str]) -> list[str]:
+    """A two-word name clipped as the press clips it: "Liberal Democrats" -> Lib Dem, Lib Dems,
+    LibDems (each word of six letters or more, to its first three; a party's organisation word
+    dropped first: "Liberal Democrat Party" -> the same)."""
+    if len(words) == 3 and words[-1].lower() in _HEAD_ORG:
+        words = words[:2]
+    if len(words) != 2 or not all(w.isalpha() and w[:1].isupper() and w[1:].islower() and len(w) >= 6 for w in words):
+        return []
+    a, b = words[0][:3], words[1][:3]
+    return [f"{a} {b}", f"{a} {b}s", f"{a}{b}", f"{a}{b}s"]
+
+
 def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool] | None = None) -> list[str]:
     """Cased short forms of an actor's name and description (see the module docstring)."""
     known = known or (lambda _w: False)
@@ -154,6 +166,7 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
             out.append(head)
             if len(words) == 2:
                 out += [p for p in _plurals(head) if ok(p)]
+    out += [c for c in _clipped(words) if ok(c)]
     caps = [w for w in words if w.lower() not in _FUNCTION]
     if len(caps) >= 3 and all(w[:1].isupper() for w in caps):
         initials = "".join(w if w.isupper() else w[0] for w in caps)

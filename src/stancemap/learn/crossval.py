@@ -145,7 +145,8 @@ def leave_issues_out(ds: Dataset, *, n_groups: int = 4, n_folds: int = 2, seed: 
         for test in F.folds_by_article(len(ds.articles), n_folds, seed + gi + 1):
             te = np.isin(ds.row_article, test)
             tr = ~te & ~held
-            P[te] = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed).scorer().predict_proba(ds.X[te])
+            P[te] = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed,
+                                 si=ds.row_si()[tr]).scorer().predict_proba(ds.X[te])
             if progress:
                 progress(1)
         others = {k for k in set(row_key) if k not in group} | {
@@ -171,7 +172,7 @@ def _train_and_score(ds: Dataset, train: list[int], test: list[int], seed: int, 
     decider = _decider(ds, P_tr, train, rows_of, stage=stage, seed=seed)
     tr = np.isin(ds.row_article, train)
     te = np.isin(ds.row_article, test)
-    fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed)
+    fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed, si=ds.row_si()[tr])
     P = np.zeros((len(ds.y), 3))
     P[te] = fitted.scorer().predict_proba(ds.X[te])
     preds = _claims_of(ds, P, test, decider, rows_of)

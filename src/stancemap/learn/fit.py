@@ -28,6 +28,7 @@ NEG_KEEP = 0.2  # share of "none" rows kept for fitting (weighted back up); posi
 MIN_THRESHOLD = 0.30
 STANCE_ITERATIONS = 300
 BAG = 2  # three-way tree models averaged (stancemap.extract.scorers.BagScorer)
+FACTOR_MIX = 0.5  # the sentence-issue x holder trees' share of a row's claim probability (scorers.FactoredScorer)
 SMALL = 200  # fewer positive rows than this: shallow trees; on top of a base model, its calibration and a quarter of its say
 
 
@@ -91,7 +92,9 @@ def prior_arrays(model_dir: Path) -> dict[str, np.ndarray] | None:
 
 def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "trees", seed: int = 0,
                iterations: int = 150, prior: dict[str, np.ndarray] | None = None,
-               stance_model: bool = True, bag: int = BAG) -> Fitted:
+               stance_model: bool = True, bag: int = BAG, si: np.ndarray | None = None) -> Fitted:
+    """Row scorer arrays. ``si``: each row's sentence-issue id (``Dataset.row_si``); with it, and
+    enough claims and no prior, the factored trees are fitted too (``fit_factored``)."""
     _require_sklearn()
     from sklearn.base import clone
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -117,6 +120,8 @@ def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "tree
             member = clone(trees).set_params(random_state=seed + 101 * j)
             member.fit(X[jdx][:, :n_scal], jy, sample_weight=jsw)
             arrays.update({f"bag{j}_{k}": v for k, v in trees_arrays(member).items()})
+        if si is not None and not small:
+            arrays.update(fit_factored(X, y, w, si, seed=seed, iterations=iterations))
         return Fitted("trees", arrays)
     from stancemap.extract.scorers import with_prior
 
@@ -127,6 +132,52 @@ def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "tree
     arrays["mix"] = np.asarray(0.25 if small else 0.0)  # few articles: a quarter of the say stays the prior's
     arrays.update(stance)
     return Fitted("prior+trees", arrays)
+
+
+def fit_factored(X: np.ndarray, y: np.ndarray, w: np.ndarray, si: np.ndarray, *, seed: int = 0,
+                 iterations: int = 150) -> dict[str, np.ndarray]:
+    """The two factors of :class:`~stancemap.extract.scorers.FactoredScorer` (arrays ``si_*``,
+    ``holder_*``, ``factor_mix``).
+
+    Sentence-issue trees: one example per (sentence, issue), positive when any of its actors is
+    claimed there, left out when none is but one of them is claimed on the issue elsewhere in the
+    article (as the row labels are); over ``SENTENCE_ISSUE_SCALARS`` only (stored with the row's
+    column numbers, so they read a row as it is). Holder trees: the rows of positive sentences,
+    positive for the actor whose claim it is, over every scalar."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from stancemap.extract.features import SENTENCE_ISSUE_SCALARS
+    from stancemap.learn.export import trees_arrays
+
+    cols = np.array([SCALARS.index(n) for n in SENTENCE_ISSUE_SCALARS])
+    uniq, inv = np.unique(si, return_inverse=True)
+    pos = np.zeros(len(uniq), dtype=bool)
+    np.logical_or.at(pos, inv, y > 0)
+    held = np.zeros(len(uniq), dtype=bool)
+    np.logical_or.at(held, inv, w == 0)
+    first = np.zeros(len(uniq), dtype=np.int64)
+    first[inv[::-1]] = np.arange(len(si))[::-1]  # each sentence-issue's first row
+    ws = np.where(pos | ~held, 1.0, 0.0)
+    ys = pos.astype(np.int8)
+    rng = np.random.default_rng(seed + 7)
+    keep = (ws > 0) & (pos | (rng.random(len(ys)) < NEG_KEEP))
+    sw = np.where(pos[keep], 1.0, 1.0 / NEG_KEEP) * ws[keep]
+
+    def trees():
+        return HistGradientBoostingClassifier(max_iter=iterations, learning_rate=0.1, max_leaf_nodes=31,
+                                              l2_regularization=1.0, min_samples_leaf=20, random_state=seed,
+                                              early_stopping=False)
+
+    sentence = trees().fit(X[first[keep]][:, cols], ys[keep], sample_weight=sw)
+    si_arrays = trees_arrays(sentence)
+    inner = ~si_arrays["is_leaf"].astype(bool)
+    si_arrays["feature"] = si_arrays["feature"].copy()
+    si_arrays["feature"][inner] = cols[si_arrays["feature"][inner]]
+    on = pos[inv] & (w > 0)
+    holder = trees().fit(X[on][:, :len(SCALARS)], (y[on] > 0).astype(np.int8), sample_weight=w[on])
+    return {**{f"si_{k}": v for k, v in si_arrays.items()},
+            **{f"holder_{k}": v for k, v in trees_arrays(holder).items()},
+            "factor_mix": np.asarray(FACTOR_MIX)}
 
 
 def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
@@ -156,12 +207,12 @@ def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
 
 
 def _prior_from_arrays(prior: dict[str, np.ndarray]):
-    from stancemap.extract.scorers import TreeScorer, prior_scorer, with_bag, with_stance
+    from stancemap.extract.scorers import TreeScorer, prior_scorer, with_bag, with_factored, with_stance
 
     if any(k.startswith("prior_") for k in prior):
         return prior_scorer(prior, len(SCALARS))
     trees = {k.removeprefix("tree_"): v for k, v in prior.items() if k.startswith("tree_")}
-    return with_stance(with_bag(TreeScorer(trees), trees), prior)
+    return with_stance(with_factored(with_bag(TreeScorer(trees), trees), trees), prior)
 
 
 def article_predictions(ds: Dataset, P: np.ndarray, k: int, rows: np.ndarray) -> dict[tuple[str, str, str], float]:
@@ -198,7 +249,7 @@ def out_of_fold(ds: Dataset, *, n_folds: int = 5, seed: int = 0, kind: str = "tr
     for fold in folds_by_article(len(arts), n_folds, seed):
         te = np.isin(ds.row_article, arts[fold])
         tr = inside & ~te
-        fitted = fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], kind=kind, seed=seed, prior=prior)
+        fitted = fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], kind=kind, seed=seed, prior=prior, si=ds.row_si()[tr])
         P[te] = fitted.scorer().predict_proba(ds.X[te])
         if progress:
             progress(1)
@@ -286,7 +337,7 @@ def write_model(out: Path, fitted: Fitted, *, static_from: Path, calibration: di
     h = hashlib.sha256()
     for f in files:
         h.update((out / f).read_bytes())
-    spec = ({"kind": "groups", "sides": SIDES, "mix": MIX if SIDES == "rows" else 1.0, "n_scalars": len(SCALARS),
+    spec = ({"kind": "groups", "sides": SIDES, "mix": 1.0 if SIDES == "trees" else MIX, "n_scalars": len(SCALARS),
              "features": group_feature_names(SCALARS)} if decider is not None else None)
     h.update(json.dumps(calibration, sort_keys=True).encode())
     h.update(json.dumps(spec, sort_keys=True).encode())
