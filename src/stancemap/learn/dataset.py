@@ -32,15 +32,15 @@ class Dataset:
     def row_si(self) -> np.ndarray:
         """Each row's (sentence, issue) within its article, as one number: the rows of one
         sentence and issue (one per candidate actor) share it. Computed once."""
+        from stancemap.learn.fit import rows_by_article
+
         got = getattr(self, "_row_si", None)
         if got is None or len(got) != len(self.y):
             got = np.zeros(len(self.y), dtype=np.int64)
             table: dict[tuple[int, int, str], int] = {}
-            order = np.argsort(self.row_article, kind="stable")
-            bounds = np.searchsorted(self.row_article[order], np.arange(len(self.articles) + 1))
-            for k in range(len(self.articles)):
+            for k, rows in enumerate(rows_by_article(self)):
                 ac = self.candidates[k]
-                for r, (pi, iid) in zip(order[bounds[k]:bounds[k + 1]], self.keys[k]):
+                for r, (pi, iid) in zip(rows, self.keys[k]):
                     got[r] = table.setdefault((k, ac.pairs[pi].sent, iid), len(table))
             self._row_si = got
         return got
