@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from stancemap.extract.candidates import ArticleCandidates, Pair, Sentence
-from stancemap.extract.features import holder_geometry
+from stancemap.extract.features import against_cues, content_stems, holder_geometry, issue_harm
 from stancemap.model import Article
 
 
@@ -28,3 +28,25 @@ def test_holder_geometry_says_who_is_nearest_the_issue():
     assert nearest == 1.0 and between == 0.0 and brk == 0.0 and before == 0.0 and dist == pytest.approx(3 / 20)
     # no word of the issue in the sentence: nothing to measure
     assert holder_geometry(ac, ac.pairs[0], {"rafah": 1.0}, {}) == [1.0, 0.5, 0.0, 0.0, 0.0]
+
+
+def test_against_cues_read_prevention_beside_a_harm_framed_issue():
+    escalation = {t: 1.0 for t in content_stems("Regional escalation: the war widening into Lebanon, Iran and the Red Sea")}
+    harm = issue_harm(escalation)
+    assert 0 < harm < 1  # "escalation", "war", "widening" frame harm; "Lebanon", "Iran" do not
+    assert issue_harm(content_stems("Hostage deal: an agreement to free the hostages")) == 0.0
+
+    def cues(text):
+        return against_cues(text.lower().split(), escalation, harm, {})
+
+    h, n, near, h_near, h_n, own = cues("US envoys worked to avert a wider escalation on the Lebanese front")
+    assert near == 1.0 and n == 0.25 and h_near == pytest.approx(harm) and h_n == pytest.approx(harm / 2)
+    assert own == 0.0  # no actor given
+    words = "the us vetoed a resolution calling for a wider escalation".split()
+    assert against_cues(words, escalation, harm, {}, [1])[-1] == 1.0  # "vetoed" is the actor's own verb
+    assert against_cues(words, escalation, harm, {}, [8])[-1] == 0.0
+    assert cues("Qatar warned against a wider escalation on the Lebanese front")[2:4] == [1.0, pytest.approx(harm)]
+    # the same sentence without a word against it, and one whose cue is far from the issue's words
+    assert cues("US envoys travelled to Beirut to discuss a wider escalation on the front")[1:] == [0.0] * 5
+    far = cues("Israel refused the request on Monday , officials in Beirut and Washington said , and escalation followed")
+    assert far[1] == 0.25 and far[2] == 0.0

@@ -16,6 +16,11 @@ Groups (``SCALARS`` names them, in order):
 - whose words the issue is in: the distance from the actor's nearest mention to the issue's nearest
   word, whether another actor is nearer, or named between them, or a clause break ("but") is;
 - the sentence: stance and negation words, quotes, length, place in the article;
+- which way the issue points: how much of its text frames harm or force (an offensive, an
+  escalation), words that push against what they touch ("avert", "contain", "meritless") in the
+  sentence, within six words of the issue's and right after the actor ("Clinton bashed the
+  proposal"), and the two crossed (most "support" misreadings were of prevention said of a
+  harm-framed issue: "worked to avert a regional escalation");
 - vectors: the sentence vector times the issue vector, element by element (what about the
   sentence matches what about the issue), and the sentence vector itself (for the stance).
 """
@@ -51,6 +56,8 @@ _OPPOSE_STEMS = ("oppos", "reject", "veto", "block", "refus", "against", "condem
 _MODAL = frozenset("will would must should need needs want wants demand demanded urge urged call called".split())
 _QUOTE_CHARS = '"“”'
 
+# Which way the issue points (``against_cues``): the stance cues that read the issue's own wording.
+STANCE_SCALARS = ("issue_harm", "n_against", "against_near", "harm_x_against_near", "harm_x_against", "actor_against")
 SCALARS = (
     "cos", "cos_label", "cos_ctx", "rank", "rank_label", "margin", "lex", "lex_max", "lex_label", "lex_any",
     "rule_here", "rule_sign", "rule_conf", "rule_explicit", "rule_other_issue", "rule_issue_other_actor",
@@ -63,6 +70,7 @@ SCALARS = (
     "r_subj", "r_speaker", "r_obj", "r_poss", "r_mod", "best_rough_cos",
     "local_sign", "local_dist", "local_neg", "actor_cue_sign",
     "iss_dist", "iss_nearest", "iss_between", "iss_break", "iss_before",
+    *STANCE_SCALARS,
 )
 # The scalars that are the same for every actor of a sentence: what the sentence says about the
 # issue, not who says it (the sentence-issue model of stancemap.extract.scorers.FactoredScorer).
@@ -90,6 +98,7 @@ class IssueView:
     label_vec: np.ndarray  # (n_issues, dim) label alone
     stems: list[dict[str, float]]  # per issue: stem -> weight (specificity within the codebook)
     label_stems: list[set[str]]
+    harm: list[float] | None = None  # per issue: share of its stems that frame harm or force
 
     @classmethod
     def build(cls, codebook: Codebook, embedder) -> "IssueView":
@@ -106,7 +115,7 @@ class IssueView:
                 df[t] = df.get(t, 0) + 1
         weights = [{t: math.log((n + 1) / df[t]) / math.log(n + 1) for t in s} for s in stem_sets]
         return cls([i.id for i in codebook.issues], embedder.embed(texts), embedder.embed(labels),
-                   weights, [content_stems(lb) for lb in labels])
+                   weights, [content_stems(lb) for lb in labels], [issue_harm(s) for s in stem_sets])
 
 
 @dataclass
@@ -115,6 +124,31 @@ class Rows:
 
     X: np.ndarray            # (n, n_features)
     keys: list[tuple[int, int, str]]  # (article index, pair index, issue id)
+
+
+def issue_harm(issue_stems) -> float:
+    """Share of an issue's stems that frame harm or force (``lexicon.HARM_PREFIXES``)."""
+    n = sum(1 for t in issue_stems if t in lexicon.HARM_WORDS or t.startswith(lexicon.HARM_PREFIXES))
+    return n / max(1, len(issue_stems))
+
+
+def against_cues(words: list[str], issue_stems: dict[str, float], harm: float, cache: dict,
+                 actor_at: list[int] | None = None) -> list[float]:
+    """Words that push against what they touch: how many in the sentence, whether one lies within
+    six words of the issue's, each crossed with the issue's harm framing, and whether one follows
+    the actor's mention within four words (its own verb: "Clinton bashed the proposal")."""
+    if "against" not in cache:
+        cache["against"] = [w.startswith(lexicon.AGAINST_PREFIXES) for w in words]
+    against = cache["against"]
+    stems_at = cache.get("stems") or [stem(w) if len(w) > 2 else "" for w in words]
+    n = min(sum(against), 4) / 4
+    near = 0.0
+    for i, t in enumerate(stems_at):
+        if t and t in issue_stems and (any(against[max(0, i - 6):i]) or any(against[i + 1:i + 7])):
+            near = 1.0
+            break
+    own = float(any(any(against[a + 1:a + 5]) for a in actor_at or ()))
+    return [harm, n, near, harm * near, harm * min(sum(against), 2) / 2, own]
 
 
 def n_features(dim: int) -> int:
@@ -192,6 +226,8 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
                 float(iid in s.rough and all(cos[p.sent, j] >= cos[p.sent, index[o]] for o in s.rough)),
                 *local_polarity(words, view.stems[j], p.first_pos, pol_cache.setdefault(p.sent, {})),
                 *holder_geometry(ac, p, view.stems[j], pol_cache.setdefault(p.sent, {}), pairs_in[p.sent]),
+                *against_cues(words, view.stems[j], view.harm[j] if view.harm else 0.0, pol_cache[p.sent],
+                              _at(p, len(words))),
             ]
             out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
             keys.append((pi, iid))

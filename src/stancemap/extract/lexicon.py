@@ -169,6 +169,29 @@ NEGATIVE_CONCEPTS = frozenset({concept(w) for w in (
     "reject", "ban", "cut", "freeze", "withhold", "abandon", "cancel", "stop")})
 
 
+# Words that push against the proposition beside them: prevention and containment ("avert",
+# "de-escalate", "contain"), dismissal ("meritless", "rebuffed"), refusal and
+# restriction ("paused funding", "reluctant to agree"), scorn ("bashed the proposal"). Matched as
+# word prefixes.
+AGAINST_PREFIXES = tuple("""
+avert de-escal deescal ease easing contain curb thwart foil forestall deter discourag restrain calm
+meritless baseless unfounded absurd rebuff defy defied defies surrender obstruct imped hinder
+danger reckless risk threat catastroph avoid prevent stop halt block veto refus reject deni deny
+oppos condemn dismiss denounc warn against limit restrict withheld withhold paus suspend cut freez
+resist scrap cancel abandon ending ended ban banned barred never reluct hesita unwilling
+bash lambast ridicul lament slam blast rebuk scorn mock decri decry reprehens appall outrag
+""".split())
+
+# Stems (six letters at most, as ``features.stem`` cuts them) that frame an issue as harm or
+# force: to support it is to back an offensive, an escalation, a displacement. Most positions
+# reported on such an issue are against it, so the model reads how much of an issue's text is this.
+HARM_PREFIXES = tuple("""
+escala offens attack invasi invade displa violen kill genoci strike assaul occupa expand widen spread
+spill bomb weapon annex forced
+""".split())
+HARM_WORDS = frozenset({"war", "arms"})
+
+
 # Cues that need their particle: "rule out" opposes, "Hamas-ruled" does not.
 NEEDS_PARTICLE = {"rule": "out"}
 # Verbs whose particle reverses them: "keep the PA out", "shut Hamas out", "push them away".
