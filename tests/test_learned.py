@@ -222,3 +222,44 @@ def test_cross_validation_scores_every_article_from_a_model_that_never_saw_it():
     assert not np.allclose(full, P)
     lio = crossval.leave_issues_out(ds, n_groups=2, n_folds=2)
     assert lio.gold == sum(len(g.claims) for g in ds.articles)  # every claim scored once, in its group
+
+
+def _model_copy(tmp_path: Path, features: list[str]) -> Path:
+    import shutil
+
+    from stancemap.extract.learned import builtin_model_dir
+
+    out = tmp_path / "older"
+    shutil.copytree(builtin_model_dir(), out)
+    meta = json.loads((out / "meta.json").read_text())
+    meta["features"], meta["n_scalars"] = features, len(features)
+    (out / "meta.json").write_text(json.dumps(meta))
+    return out
+
+
+def test_a_model_trained_before_features_were_added_reads_its_own_columns(tmp_path):
+    from stancemap.extract.features import SCALARS, STANCE_SCALARS
+    from stancemap.extract.learned import LearnedExtractor
+    from stancemap.ingest.readers import read_path
+
+    codebook = load_codebook(DATA / "codebook.yaml")
+    articles = [r.article for r in read_path(DATA / "test-articles.jsonl") if r.article][:3]
+    older = SCALARS[:-len(STANCE_SCALARS)]  # the 61 features of the models trained before 2026-12-02
+    now = LearnedExtractor(codebook).scored(articles)
+    then = LearnedExtractor(codebook, _model_copy(tmp_path, list(older))).scored(articles)
+    assert sum(len(x) for _ac, _k, x, _p in now) > 0
+    for (_a, keys_now, x_now, _p), (_b, keys_then, x_then, _q) in zip(now, then):
+        assert keys_now == keys_then
+        assert x_then.shape[1] == x_now.shape[1] - len(STANCE_SCALARS)
+        assert np.array_equal(x_then[:, :len(older)], x_now[:, :len(older)])  # its scalars, as they were
+        assert np.array_equal(x_then[:, len(older):], x_now[:, len(SCALARS):])  # then the vectors
+
+
+def test_a_model_with_features_this_version_does_not_compute_is_refused(tmp_path):
+    from stancemap.errors import ModelMissing
+    from stancemap.extract.features import SCALARS
+    from stancemap.extract.learned import LearnedExtractor
+
+    model = _model_copy(tmp_path, ["cos", "tomorrows_feature", *SCALARS[2:]])
+    with pytest.raises(ModelMissing, match="tomorrows_feature.*stancemap train"):
+        LearnedExtractor(load_codebook(DATA / "codebook.yaml"), model)

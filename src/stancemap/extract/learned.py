@@ -44,6 +44,23 @@ def read_meta(model_dir: Path) -> dict:
         raise ModelMissing(f"{model_dir}/meta.json: cannot read it ({e})") from e
 
 
+def model_scalars(meta: dict, model_dir: Path) -> int | None:
+    """The feature columns a model was trained on, where they are not all of today's: a model
+    trained before scalar features were added (its ``features`` the first of today's ``SCALARS``)
+    reads its own scalars and the vectors after them, as it did (how many scalars it reads); one
+    whose features this version does not compute cannot be used. None: every column, in order."""
+    from stancemap.extract.features import SCALARS
+
+    names = meta.get("features")
+    if not names or list(names) == list(SCALARS):
+        return None
+    if list(names) != list(SCALARS[:len(names)]):
+        unknown = [n for n in names if n not in SCALARS] or sorted(set(names) ^ set(SCALARS))
+        raise ModelMissing(f"{model_dir}: this model was trained on features this version of stancemap does not "
+                           f"compute in that order ({', '.join(unknown[:5])}); retrain it with `stancemap train`")
+    return len(names)
+
+
 class Featurizer:
     """Candidates and feature rows for one codebook (what both training and extraction need)."""
 
@@ -77,6 +94,7 @@ class LearnedExtractor:
         self.meta = read_meta(self.model_dir)
         self.version = self.meta["version"]
         self.threshold = float(self.meta.get("threshold", 0.5))
+        self._n_scalars = model_scalars(self.meta, self.model_dir)
         self._kb, self._nlp = kb, nlp
         self._built = False
         self.failures: list[tuple[str, int, str]] = []
@@ -112,10 +130,14 @@ class LearnedExtractor:
         self._build()
         acs, parts = self.featurizer.rows(articles)
         X = np.vstack([x for x, _k in parts]) if parts else np.zeros((0, 1), dtype=np.float32)
+        if self._n_scalars is not None and len(X):  # an older model: its scalars, then the vectors
+            from stancemap.extract.features import SCALARS
+
+            X = np.hstack([X[:, :self._n_scalars], X[:, len(SCALARS):]])
         P = self.scorer.predict_proba(X) if len(X) else np.zeros((0, 3))
         out, s = [], 0
         for ac, (x, keys) in zip(acs, parts):
-            out.append((ac, keys, x, P[s:s + len(x)]))
+            out.append((ac, keys, X[s:s + len(x)], P[s:s + len(x)]))
             s += len(x)
         return out
 
