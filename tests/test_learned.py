@@ -263,3 +263,17 @@ def test_a_model_with_features_this_version_does_not_compute_is_refused(tmp_path
     model = _model_copy(tmp_path, ["cos", "tomorrows_feature", *SCALARS[2:]])
     with pytest.raises(ModelMissing, match="tomorrows_feature.*stancemap train"):
         LearnedExtractor(load_codebook(DATA / "codebook.yaml"), model)
+
+
+def test_training_on_a_model_it_cannot_build_on_says_so(tmp_path, trained):
+    from stancemap.extract.features import SCALARS, STANCE_SCALARS
+
+    base = _model_copy(tmp_path, list(SCALARS[:-len(STANCE_SCALARS)]))
+    out = tmp_path / "on-older"
+    r = runner.invoke(app, ["train", "--gold", str(DATA / "train-gold.jsonl"), "--articles", str(DATA / "train-articles.jsonl"),
+                            "--codebook", str(DATA / "codebook.yaml"), "--out", str(out), "--folds", "3", "--base", str(base)])
+    assert r.exit_code == 0, r.output
+    assert "cannot be built on" in r.output and "learned from scratch" in r.output
+    assert json.loads((out / "meta.json").read_text())["built_on"] is None
+    # the same data on the built-in model builds on it, with nothing to say
+    assert json.loads((trained / "meta.json").read_text())["built_on"]

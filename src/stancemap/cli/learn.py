@@ -60,6 +60,8 @@ def train(
             report = run(ts, out, base_model=base, seed=seed, n_folds=folds, progress=progress,
                          build_on=not alone and shipped is None)
     m = report.meta
+    for note in report.notes:
+        console.print(f"note: {note}", highlight=False)
     console.print(f"model {m['version']} -> {report.out}: {report.articles} articles, {report.claims} claims, "
                   f"{report.rows} candidate rows ({report.positives} positive); threshold {m['threshold']}, "
                   f"calibrated on {m['calibrated_on']} (ECE {m['ece']}); {report.seconds:.0f} s", highlight=False)

@@ -34,6 +34,7 @@ class TrainReport:
     rows: int
     positives: int
     seconds: float
+    notes: tuple[str, ...] = ()  # what the user should know about how it was trained
 
 
 def _one_thread() -> None:
@@ -97,6 +98,9 @@ def train(ts: TrainingSet, out: str | Path, *, base_model: str | Path | None = N
         raise TrainingError("none of the gold claims matched a candidate sentence: check that the evidence "
                             "sentences are copied from the articles and the actors are in the codebook")
     prior = F.prior_arrays(base) if build_on else None
+    notes = () if prior is not None or not build_on else (
+        f"{base} cannot be built on (its trees read other features than this version computes, or it has "
+        "none): this model learned from scratch; retrain the base model first to build on it",)
     folds = max(2, min(n_folds, len(ds.articles)))
     P = F.out_of_fold(ds, n_folds=folds, seed=seed, prior=prior,
                       progress=(lambda k: progress("folds", k, folds)) if progress else None)
@@ -115,4 +119,4 @@ def train(ts: TrainingSet, out: str | Path, *, base_model: str | Path | None = N
     meta = F.write_model(Path(out), fitted, static_from=base, calibration=cal, threshold=thr, info=info,
                          decider=decider)
     return TrainReport(Path(out), meta, len(ds.articles), info["claims"], info["rows"], info["positives"],
-                       time.time() - t0)
+                       time.time() - t0, notes)
