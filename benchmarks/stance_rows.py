@@ -53,7 +53,7 @@ def held_out_sides(ds, cols: np.ndarray, seed: int = 0) -> tuple[float, float]:
             te = np.isin(arts, fold)
             tr, sc = ~te & ~held, te & held
             if sc.any():
-                lio[sc] = _trees(seed).fit(X[tr], opp[tr]).predict_proba(X[sc])[:, 1]
+                lio[sc] = _trees(seed).fit(X[tr], opp[tr], sample_weight=ds.w[pos][tr]).predict_proba(X[sc])[:, 1]
     ok = ~np.isnan(lio)
     return float(((cv > 0.5) == opp).mean()), float(((lio[ok] > 0.5) == opp[ok]).mean())
 
@@ -77,6 +77,11 @@ def main() -> None:
         ds = build(shipped_training_set(a.shared, a.annotations), builtin_model_dir())
         with open(a.cache, "wb") as fh:
             pickle.dump(ds, fh, protocol=4)
+    from stancemap.extract.learned import builtin_model_dir
+
+    dim = np.load(builtin_model_dir() / "static.npy", mmap_mode="r").shape[1]
+    if ds.X.shape[1] != features.n_features(dim):
+        raise SystemExit(f"{a.cache}: rows made with other features than today's; delete it to rebuild")
     left_out = set(getattr(features, a.without))
     every = np.arange(len(features.SCALARS))
     some = np.array([j for j, n in enumerate(features.SCALARS) if n not in left_out])

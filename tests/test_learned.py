@@ -263,6 +263,9 @@ def test_a_model_with_features_this_version_does_not_compute_is_refused(tmp_path
     model = _model_copy(tmp_path, ["cos", "tomorrows_feature", *SCALARS[2:]])
     with pytest.raises(ModelMissing, match="tomorrows_feature.*stancemap train"):
         LearnedExtractor(load_codebook(DATA / "codebook.yaml"), model)
+    swapped = _model_copy(tmp_path / "b", [SCALARS[1], SCALARS[0], *SCALARS[2:]])
+    with pytest.raises(ModelMissing, match="another order"):
+        LearnedExtractor(load_codebook(DATA / "codebook.yaml"), swapped)
 
 
 def test_training_on_a_model_it_cannot_build_on_says_so(tmp_path, trained):
@@ -275,5 +278,5 @@ def test_training_on_a_model_it_cannot_build_on_says_so(tmp_path, trained):
     assert r.exit_code == 0, r.output
     assert "cannot be built on" in r.output and "learned from scratch" in r.output
     assert json.loads((out / "meta.json").read_text())["built_on"] is None
-    # the same data on the built-in model builds on it, with nothing to say
+    # the same data on the built-in model builds on it
     assert json.loads((trained / "meta.json").read_text())["built_on"]

@@ -55,9 +55,10 @@ def model_scalars(meta: dict, model_dir: Path) -> int | None:
     if not names or list(names) == list(SCALARS):
         return None
     if list(names) != list(SCALARS[:len(names)]):
-        unknown = [n for n in names if n not in SCALARS] or sorted(set(names) ^ set(SCALARS))
-        raise ModelMissing(f"{model_dir}: this model was trained on features this version of stancemap does not "
-                           f"compute in that order ({', '.join(unknown[:5])}); retrain it with `stancemap train`")
+        unknown = [n for n in names if n not in SCALARS]
+        what = (f"features this version of stancemap does not compute ({', '.join(unknown[:5])})" if unknown
+                else "today's features in another order")
+        raise ModelMissing(f"{model_dir}: this model was trained on {what}; retrain it with `stancemap train`")
     return len(names)
 
 

@@ -170,7 +170,7 @@ NEGATIVE_CONCEPTS = frozenset({concept(w) for w in (
 
 
 # Words that push against the proposition beside them: prevention and containment ("avert",
-# "de-escalate", "contain"), dismissal ("meritless", "rebuffed"), refusal and
+# "contain"; "de-escal" only where a text keeps the word whole: the tokenizer splits "de-escalation"), dismissal ("meritless", "rebuffed"), refusal and
 # restriction ("paused funding", "reluctant to agree"), scorn ("bashed the proposal"). Matched as
 # word prefixes.
 AGAINST_PREFIXES = tuple("""
