@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/stance_rows.py --cache /tmp/ds.pkl [--without STANCE_SCALARS]
 
 The claim rows are the (sentence, actor, issue) rows that hold a gold claim's evidence. The stance
-trees (the settings of ``stancemap.learn.fit.fit_stance``) are fitted on some and scored on the
+trees (``stancemap.learn.fit.stance_trees``, as ``fit_stance`` makes them) are fitted on some and scored on the
 others: 5-fold by article, and leave-issues-out (a quarter of each codebook's issues held out in
 turn, two article folds each, as ``crossval.leave_issues_out`` deals them). A minute on one core,
 so a feature meant for the stance can be tried before a whole model is. ``--cache``: the rows that
@@ -28,14 +28,6 @@ from stancemap.learn import crossval as CV  # noqa: E402
 from stancemap.learn import fit as F  # noqa: E402
 
 
-def _trees(seed: int):
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    return HistGradientBoostingClassifier(max_iter=F.STANCE_ITERATIONS, learning_rate=0.03, max_leaf_nodes=15,
-                                          l2_regularization=1.0, min_samples_leaf=20, random_state=seed,
-                                          early_stopping=False)
-
-
 def held_out_sides(ds, cols: np.ndarray, seed: int = 0) -> tuple[float, float]:
     """(5-fold accuracy, leave-issues-out accuracy) of the stance trees over columns ``cols``."""
     pos = np.nonzero((ds.y > 0) & (ds.w > 0))[0]
@@ -44,7 +36,7 @@ def held_out_sides(ds, cols: np.ndarray, seed: int = 0) -> tuple[float, float]:
     cv = np.zeros(len(pos))
     for fold in F.folds_by_article(len(ds.articles), 5, seed):
         te = np.isin(arts, fold)
-        cv[te] = _trees(seed).fit(X[~te], opp[~te], sample_weight=ds.w[pos][~te]).predict_proba(X[te])[:, 1]
+        cv[te] = F.stance_trees(seed).fit(X[~te], opp[~te], sample_weight=ds.w[pos][~te]).predict_proba(X[te])[:, 1]
     key = [(ds.articles[a].codebook, i) for a, i in zip(arts, ds.row_issue[pos])]
     lio = np.full(len(pos), np.nan)
     for gi, group in enumerate(CV.issue_groups(ds, 4, seed)):
@@ -53,7 +45,7 @@ def held_out_sides(ds, cols: np.ndarray, seed: int = 0) -> tuple[float, float]:
             te = np.isin(arts, fold)
             tr, sc = ~te & ~held, te & held
             if sc.any():
-                lio[sc] = _trees(seed).fit(X[tr], opp[tr], sample_weight=ds.w[pos][tr]).predict_proba(X[sc])[:, 1]
+                lio[sc] = F.stance_trees(seed).fit(X[tr], opp[tr], sample_weight=ds.w[pos][tr]).predict_proba(X[sc])[:, 1]
     ok = ~np.isnan(lio)
     return float(((cv > 0.5) == opp).mean()), float(((lio[ok] > 0.5) == opp[ok]).mean())
 

@@ -180,14 +180,22 @@ def fit_factored(X: np.ndarray, y: np.ndarray, w: np.ndarray, si: np.ndarray, *,
             "factor_mix": np.asarray(FACTOR_MIX)}
 
 
+def stance_trees(seed: int = 0):
+    """The stance model's (unfitted) trees: oppose vs support over a claim row's scalars."""
+    _require_sklearn()
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=STANCE_ITERATIONS, learning_rate=0.03, max_leaf_nodes=15,
+                                          l2_regularization=1.0, min_samples_leaf=20, random_state=seed,
+                                          early_stopping=False)
+
+
 def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
                prior: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """The stance model (``stance_*`` arrays): binary trees, oppose vs support, fitted on the claim
     rows alone over the scalar features. With fewer than ``SMALL`` claim rows and a prior that
     has one, the prior's is kept (a dozen articles cannot teach which side a sentence takes
     better than thousands did); with fewer than 20 of either side, there is none."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
     from stancemap.extract.scorers import stance_arrays
     from stancemap.learn.export import trees_arrays
 
@@ -199,9 +207,7 @@ def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
     opp = y[pos] == 2
     if min(opp.sum(), (~opp).sum()) < 20:
         return {}
-    trees = HistGradientBoostingClassifier(max_iter=STANCE_ITERATIONS, learning_rate=0.03, max_leaf_nodes=15,
-                                           l2_regularization=1.0, min_samples_leaf=20, random_state=seed,
-                                           early_stopping=False)
+    trees = stance_trees(seed)
     trees.fit(X[pos][:, :len(SCALARS)], opp.astype(np.int8), sample_weight=w[pos])
     return {f"stance_{k}": v for k, v in trees_arrays(trees).items()}
 
