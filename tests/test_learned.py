@@ -244,13 +244,13 @@ def test_a_model_trained_before_features_were_added_reads_its_own_columns(tmp_pa
 
     codebook = load_codebook(DATA / "codebook.yaml")
     articles = [r.article for r in read_path(DATA / "test-articles.jsonl") if r.article][:3]
-    older = SCALARS[:-len(STANCE_SCALARS)]  # the 61 features of the models trained before 2026-12-02
+    older = SCALARS[:SCALARS.index(STANCE_SCALARS[0])]  # the 61 features of the models trained before 2026-12-02
     now = LearnedExtractor(codebook).scored(articles)
     then = LearnedExtractor(codebook, _model_copy(tmp_path, list(older))).scored(articles)
     assert sum(len(x) for _ac, _k, x, _p in now) > 0
     for (_a, keys_now, x_now, _p), (_b, keys_then, x_then, _q) in zip(now, then):
         assert keys_now == keys_then
-        assert x_then.shape[1] == x_now.shape[1] - len(STANCE_SCALARS)
+        assert x_then.shape[1] == x_now.shape[1] - (len(SCALARS) - len(older))
         assert np.array_equal(x_then[:, :len(older)], x_now[:, :len(older)])  # its scalars, as they were
         assert np.array_equal(x_then[:, len(older):], x_now[:, len(SCALARS):])  # then the vectors
 
@@ -271,7 +271,7 @@ def test_a_model_with_features_this_version_does_not_compute_is_refused(tmp_path
 def test_training_on_a_model_it_cannot_build_on_says_so(tmp_path, trained):
     from stancemap.extract.features import SCALARS, STANCE_SCALARS
 
-    base = _model_copy(tmp_path, list(SCALARS[:-len(STANCE_SCALARS)]))
+    base = _model_copy(tmp_path, list(SCALARS[:SCALARS.index(STANCE_SCALARS[0])]))
     out = tmp_path / "on-older"
     r = runner.invoke(app, ["train", "--gold", str(DATA / "train-gold.jsonl"), "--articles", str(DATA / "train-articles.jsonl"),
                             "--codebook", str(DATA / "codebook.yaml"), "--out", str(out), "--folds", "3", "--base", str(base)])

@@ -22,10 +22,11 @@ from stancemap.extract.issues import IssueIndex, IssueMatch
 from stancemap.extract.mentions import BOTH, COLLECTIVE, DESCRIPTIONS, PERSONAL, Memory, Mention, MentionFinder
 from stancemap.extract.models import load_parser
 from stancemap.extract.references import resolve_references
+from stancemap.extract.segment import split_glued
 from stancemap.model import Article, Claim, Codebook, Stance
 
 EXTRACTOR_NAME = "stancemap.rules"
-EXTRACTOR_VERSION = "0.4.0"
+EXTRACTOR_VERSION = "0.4.1"
 _PARSE_BATCH = 256
 _FUNCTION_WORDS = frozenset("the a an of to in on for and or but with by at from as that this is was were be been has have had it its".split())
 _REFERRING = PERSONAL | COLLECTIVE | frozenset(DESCRIPTIONS) | frozenset({"we", "our"})
@@ -149,7 +150,7 @@ class Extractor:
     # ------------------------------------------------------------- prefilter
     def split(self, article: Article) -> tuple[Doc, list[Mention]]:
         """The article tokenised and split into sentences, and its actor names (no parse)."""
-        doc = self.nlp.make_doc(article.text)
+        doc = split_glued(self.nlp.make_doc(article.text))  # link headlines glued to the text
         for t in doc[1:]:  # a line break ends a sentence, whatever the punctuation
             if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
                 t.is_sent_start = True
