@@ -141,17 +141,20 @@ def against_cues(words: list[str], issue_stems: dict[str, float], harm: float, c
     the actor's mention within four words (its own verb: "Clinton bashed the proposal")."""
     if "against" not in cache:
         cache["against"] = [w.startswith(lexicon.AGAINST_PREFIXES) for w in words]
+        cache["n_against"] = sum(cache["against"])
+    if not cache["n_against"]:  # most sentences: nothing pushes against anything
+        return [harm, 0.0, 0.0, 0.0, 0.0, 0.0]
     stems_at = cache.get("stems") or [stem(w) if len(w) > 2 else "" for w in words]
     # the issue's own words are not cues against it ("a humanitarian pause", "a ban on Muslims")
-    against = [a and not (t and t in issue_stems) for a, t in zip(cache["against"], stems_at)]
-    n = min(sum(against), 4) / 4
-    near = 0.0
-    for i, t in enumerate(stems_at):
-        if t and t in issue_stems and (any(against[max(0, i - 6):i]) or any(against[i + 1:i + 7])):
-            near = 1.0
-            break
-    own = float(any(any(against[a + 1:a + 5]) for a in actor_at or ()))
-    return [harm, n, near, harm * near, harm * min(sum(against), 2) / 2, own]
+    at_issue = [i for i, t in enumerate(stems_at) if t and t in issue_stems]
+    mine = set(at_issue)
+    cue = cache["against"]
+    total = cache["n_against"] - sum(1 for i in at_issue if cue[i])
+    n = min(total, 4) / 4
+    near = float(any(cue[k] and k not in mine for i in at_issue
+                     for k in (*range(max(0, i - 6), i), *range(i + 1, min(len(words), i + 7)))))
+    own = float(any(cue[k] and k not in mine for a in actor_at or () for k in range(a + 1, min(len(words), a + 5))))
+    return [harm, n, near, harm * near, harm * min(total, 2) / 2, own]
 
 
 def n_features(dim: int) -> int:
