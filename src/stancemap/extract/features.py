@@ -15,8 +15,7 @@ Groups (``SCALARS`` names them, in order):
   often, where, a speech verb beside it, a person; other actors in the sentence; salience;
 - whose words the issue is in: the distance from the actor's nearest mention to the issue's nearest
   word, whether another actor is nearer, or named between them, or a clause break ("but") is;
-- the sentence: stance and negation words, quotes, length, place in the article, a question;
-- the article's title: how much of the issue's words it holds (what the story is about);
+- the sentence: stance and negation words, quotes, length, place in the article;
 - which way the issue points: how much of its text frames harm or force (an offensive, an
   escalation), words that push against what they touch ("avert", "contain", "meritless") in the
   sentence, within six words of the issue's and right after the actor ("Clinton bashed the
@@ -72,7 +71,6 @@ SCALARS = (
     "local_sign", "local_dist", "local_neg", "actor_cue_sign",
     "iss_dist", "iss_nearest", "iss_between", "iss_break", "iss_before",
     *STANCE_SCALARS,
-    "question", "title_lex",
 )
 # The scalars that are the same for every actor of a sentence: what the sentence says about the
 # issue, not who says it (the sentence-issue model of stancemap.extract.scorers.FactoredScorer).
@@ -144,17 +142,16 @@ def against_cues(words: list[str], issue_stems: dict[str, float], harm: float, c
         cache["n_against"] = sum(cache["against"])
     if not cache["n_against"]:  # most sentences: nothing pushes against anything
         return [harm, 0.0, 0.0, 0.0, 0.0, 0.0]
+    against = cache["against"]
     stems_at = cache.get("stems") or [stem(w) if len(w) > 2 else "" for w in words]
-    # the issue's own words are not cues against it ("a humanitarian pause", "a ban on Muslims")
-    at_issue = [i for i, t in enumerate(stems_at) if t and t in issue_stems]
-    mine = set(at_issue)
-    cue = cache["against"]
-    total = cache["n_against"] - sum(1 for i in at_issue if cue[i])
-    n = min(total, 4) / 4
-    near = float(any(cue[k] and k not in mine for i in at_issue
-                     for k in (*range(max(0, i - 6), i), *range(i + 1, min(len(words), i + 7)))))
-    own = float(any(cue[k] and k not in mine for a in actor_at or () for k in range(a + 1, min(len(words), a + 5))))
-    return [harm, n, near, harm * near, harm * min(total, 2) / 2, own]
+    n = min(sum(against), 4) / 4
+    near = 0.0
+    for i, t in enumerate(stems_at):
+        if t and t in issue_stems and (any(against[max(0, i - 6):i]) or any(against[i + 1:i + 7])):
+            near = 1.0
+            break
+    own = float(any(any(against[a + 1:a + 5]) for a in actor_at or ()))
+    return [harm, n, near, harm * near, harm * min(sum(against), 2) / 2, own]
 
 
 def n_features(dim: int) -> int:
@@ -194,9 +191,6 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
     out, keys = [], []
     pol_cache: dict[int, dict] = {}
     index = {iid: j for j, iid in enumerate(view.ids)}
-    title = content_stems(ac.article.title or "")
-    title_lex = [sum(w for t, w in view.stems[j].items() if t in title) / max(1.0, sum(view.stems[j].values()))
-                 for j in range(len(view.ids))]
     for pi, p in enumerate(ac.pairs):
         s = ac.sentences[p.sent]
         st = sent_stems[p.sent]
@@ -237,7 +231,6 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
                 *holder_geometry(ac, p, view.stems[j], pol_cache.setdefault(p.sent, {}), pairs_in[p.sent]),
                 *against_cues(words, view.stems[j], view.harm[j] if view.harm else 0.0, pol_cache[p.sent],
                               _at(p, len(words))),
-                float(_is_question(s.text)), title_lex[j],
             ]
             out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
             keys.append((pi, iid))
@@ -329,11 +322,6 @@ def _sentence_feats(words: list[str], text: str, i: int, n: int) -> list[float]:
     opp += sum(1 for w in words if w.startswith(_OPPOSE_STEMS))
     return [min(sup, 4) / 4, min(opp, 4) / 4, min(neg, 3) / 3, min(modal, 3) / 3, quote,
             math.log1p(len(words)) / 5, 0.0, 0.0]  # (place in the article: kept out, a training-set artefact)
-
-
-def _is_question(text: str) -> bool:
-    """A sentence that asks ("Would it release the hostages?") states no position."""
-    return text.rstrip().rstrip('"”\'’)').endswith("?")
 
 
 def pair_of(ac: ArticleCandidates, key: tuple[int, str]) -> Pair:

@@ -1,0 +1,48 @@
+"""The shipped extractor on annotated articles it was never trained on (``annotations/heldout-*.jsonl``):
+
+    .venv/bin/python benchmarks/heldout.py [--shared ../shared] [--model MODEL_DIR] [--extractor learned|rules]
+
+Each file is scored with ``score.py``'s metric against its codebook (``heldout-us2016.jsonl``:
+the US 2016 codebook). The built-in model's training set (``stancemap.learn.data.shipped_training_set``)
+reads only ``annotations/pool-*.jsonl``, so these articles are unseen by it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from stancemap.evaluation.scoring import score
+from stancemap.extract import make_extractor
+from stancemap.knowledge.codebook import load_codebook
+from stancemap.learn.data import load_offset_annotations
+
+CODEBOOKS = {"heldout-us2016.jsonl": "eval/us2016/codebook-us-2016.yaml"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--annotations", default="annotations")
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--extractor", default="learned", choices=["learned", "rules"])
+    a = ap.parse_args()
+    print("| file | extractor | articles | gold | predicted | P | R | triple F1 | pair F1 | stance |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, cb_path in CODEBOOKS.items():
+        path = Path(a.annotations) / name
+        if not path.exists():
+            continue
+        cb = load_codebook(Path(a.shared) / cb_path)
+        ts = load_offset_annotations(path, a.shared, cb)
+        ex = make_extractor(cb, extractor=a.extractor, model=a.model)
+        arts = [g.article for g in ts.articles]
+        gold = {g.article.id: [{"actor": c.actor, "issue": c.issue, "stance": c.stance} for c in g.claims] for g in ts.articles}
+        pred = {art.id: [{"actor": c.actor, "issue": c.issue, "stance": c.stance.value} for c in claims if c.issue]
+                for art, claims in ex.pipe(arts)}
+        s = score(gold, pred)
+        print(f"| {name} | {ex.name} {ex.version} | {len(arts)} | {s.gold} | {s.predicted} | {s.triple[0]:.3f} | "
+              f"{s.triple[1]:.3f} | {s.triple[2]:.3f} | {s.pair[2]:.3f} | {s.stance_acc:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
