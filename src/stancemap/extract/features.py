@@ -144,14 +144,14 @@ def against_cues(words: list[str], issue_stems: dict[str, float], harm: float, c
         return [harm, 0.0, 0.0, 0.0, 0.0, 0.0]
     against = cache["against"]
     stems_at = cache.get("stems") or [stem(w) if len(w) > 2 else "" for w in words]
-    n = min(sum(against), 4) / 4
+    n = min(cache["n_against"], 4) / 4
     near = 0.0
     for i, t in enumerate(stems_at):
         if t and t in issue_stems and (any(against[max(0, i - 6):i]) or any(against[i + 1:i + 7])):
             near = 1.0
             break
     own = float(any(any(against[a + 1:a + 5]) for a in actor_at or ()))
-    return [harm, n, near, harm * near, harm * min(sum(against), 2) / 2, own]
+    return [harm, n, near, harm * near, harm * min(cache["n_against"], 2) / 2, own]
 
 
 def n_features(dim: int) -> int:
