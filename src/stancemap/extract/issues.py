@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +38,9 @@ class Pattern:
     sign: int  # the lexical polarity of the pattern's own wording
     source: str  # "label", "description", "keyword", "actor"
     anchor_pos: str = ""
+    # a description clause anchored on a name ("resettling refugees from Syria"): two of its
+    # common nouns and verbs ("resettle refugees") match it without the name, as a label's do
+    common: frozenset[str] = frozenset()
 
     @property
     def concepts(self) -> frozenset[str]:
@@ -57,11 +60,14 @@ class IssueMatch:
         return self.anchor
 
 
-def token_concepts(doc: Doc, actor_at: Callable[[int], str | None]) -> list[str]:
+def token_concepts(doc: Doc, actor_at: Callable[[int], str | None],
+                   known: Container[str] | None = None) -> list[str]:
     """One concept per token: an actor (``@ID``), a synonym group head, or '' for function words.
 
     A hyphenated compound ("cease-fire", "time-limited") is one word: its concept sits on its
     first token and the rest are blank, so "limited" in "time-limited" evokes nothing alone.
+    Given the concepts a codebook's patterns use (``known``), a compound that is neither in the
+    lexicon nor among them is read as its words: "gun-control measures" evokes "gun laws".
     """
     out: list[str] = []
     skip = 0
@@ -73,7 +79,8 @@ def token_concepts(doc: Doc, actor_at: Callable[[int], str | None]) -> list[str]
         actor = actor_at(t.i)
         if actor:
             out.append("@" + actor)
-        elif _is_compound_start(t):
+        elif _is_compound_start(t) and (
+                known is None or _compound(t) or lexicon.norm(f"{t.lemma_}-{doc[t.i + 2].lemma_}") in known):
             out.append(_compound(t) or lexicon.norm(f"{t.lemma_}-{doc[t.i + 2].lemma_}"))
             skip = 2
         elif t.pos_ in _VAGUE_POS or t.is_stop or not t.text.strip():
@@ -118,12 +125,15 @@ class IssueIndex:
         self._df = df
         threshold = max(2, math.ceil(0.25 * len(codebook.issues)))
         self.codebook_generic = frozenset(c for c, n in df.items() if n >= threshold)
-        self.patterns = [p for p in (self._pattern(*r) for r in raw) if p is not None]
+        self.patterns = [p for r in raw for variant in _split_compounds(r)
+                         if (p := self._pattern(*variant)) is not None]
+        self.patterns = list(dict.fromkeys(self.patterns))
+        self.known = frozenset(c for p in self.patterns for c in p.concepts)
         self._by_anchor: dict[str, list[Pattern]] = defaultdict(list)
         for p in self.patterns:
             # a label's words are all essential: any two of them start a match; a description
-            # clause is matched from its most specific word
-            for c in ({p.anchor} | p.others) if p.source in ("label", "keyword") else {p.anchor}:
+            # clause is matched from its most specific word, or from its common words
+            for c in ({p.anchor} | p.others) if p.source in ("label", "keyword") else {p.anchor} | p.common:
                 self._by_anchor[c].append(p)
         self.subject_actor = {iss.id: self._label_subject(iss) for iss in codebook.issues}
 
@@ -189,7 +199,13 @@ class IssueIndex:
         anchor = _most_specific(nouns_verbs, pos, self._df)
         others = frozenset(c for c in core if c != anchor)
         optional = frozenset(c for c in concepts if c != anchor and c not in others)
-        return Pattern(iss.id, anchor, others, optional, sign, source, pos.get(anchor, ""))
+        common: frozenset[str] = frozenset()
+        if source == "description" and (anchor in proper or anchor.startswith("@")):
+            common = frozenset(c for c in nouns_verbs if c not in proper and not c.startswith("@")
+                               and pos[c] in ("NOUN", "VERB") and self._df.get(c, 0) <= 1)
+            if len(common) < 2 or not any(pos[c] == "NOUN" for c in common):
+                common = frozenset()
+        return Pattern(iss.id, anchor, others, optional, sign, source, pos.get(anchor, ""), common)
 
     def _label_subject(self, iss: Issue) -> str | None:
         """The actor a label is *about* as its subject ("Palestinian Authority governs Gaza")."""
@@ -262,11 +278,33 @@ class IssueIndex:
                 found.add(c)
         if p.others and len(found) < 2:
             return None
-        if p.source not in ("label", "keyword") and p.anchor not in found:
+        if p.source not in ("label", "keyword") and p.anchor not in found and len(found & p.common) < 2:
             return None
         tokens.extend(j for c in p.optional if not c.startswith("@") for j in near(c))
         matched_sign = -1 if sum(concepts[j] in lexicon.NEGATIVE_CONCEPTS for j in set(tokens)) % 2 else 1
         return IssueMatch(p.issue, tuple(sorted(set(tokens))), i, matched_sign * p.sign, p)
+
+
+def _split_compounds(raw):
+    """A pattern's text as written and, where it joins words by a hyphen into a compound the
+    lexicon does not know ("Tuition-free", "Trans-Pacific"), as those words: news writes
+    "free tuition" and "Trans Pacific" too, and a sentence's unknown compounds are read apart."""
+    iss, source, items, root = raw
+    yield raw
+    split, changed = [], False
+    for c, pos, proper in items:
+        if "-" in c and not c.startswith("@") and c not in lexicon.CONCEPT.values() and c not in lexicon.CONCEPT:
+            parts = [lexicon.concept(w) for w in c.split("-") if len(w) > 2 and w.isalpha() and w not in _STOP]
+            if parts:
+                split.extend((w, pos, proper) for w in parts)
+                changed = True
+                continue
+        split.append((c, pos, proper))
+    if changed:
+        yield iss, source, split, root
+
+
+_STOP = frozenset("and the for off out non pre".split())
 
 
 def _most_specific(cands: Iterable[str], pos: dict[str, str], df: Counter | None = None) -> str:

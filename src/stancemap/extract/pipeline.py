@@ -18,7 +18,7 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from stancemap.extract import attribution, lexicon
-from stancemap.extract.issues import IssueIndex, IssueMatch
+from stancemap.extract.issues import IssueIndex, IssueMatch, token_concepts
 from stancemap.extract.mentions import BOTH, COLLECTIVE, DESCRIPTIONS, PERSONAL, Memory, Mention, MentionFinder
 from stancemap.extract.models import load_parser
 from stancemap.extract.references import resolve_references
@@ -26,7 +26,7 @@ from stancemap.extract.segment import split_glued
 from stancemap.model import Article, Claim, Codebook, Stance
 
 EXTRACTOR_NAME = "stancemap.rules"
-EXTRACTOR_VERSION = "0.4.1"
+EXTRACTOR_VERSION = "0.4.2"
 _PARSE_BATCH = 256
 _FUNCTION_WORDS = frozenset("the a an of to in on for and or but with by at from as that this is was were be been has have had it its".split())
 _REFERRING = PERSONAL | COLLECTIVE | frozenset(DESCRIPTIONS) | frozenset({"we", "our"})
@@ -210,7 +210,7 @@ class Extractor:
         for i in range(len(words) - 2):  # "cease-fire", "two-state"
             if words[i + 1] == "-":
                 joined = lexicon.concept(f"{words[i]}-{words[i + 2]}")
-                if joined in lexicon.CONCEPT.values():
+                if joined in lexicon.CONCEPT.values() or joined in self._known:
                     concepts[i], concepts[i + 1], concepts[i + 2] = joined, "", ""
         for i in range(len(words) - 1):  # "root out", "wipe out"
             phrasal = f"{concepts[i] or words[i]}-{words[i + 1]}"
@@ -233,7 +233,7 @@ class Extractor:
                 if m.actor not in actor_of[i]:
                     actor_of[i].append(m.actor)
         name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
-        concepts = _concepts(doc, name_at)
+        concepts = token_concepts(doc, name_at.get, self.issues.known)
         found = self.issues.match(doc, concepts)
         doc.user_data["stancemap.sentence"] = (names, found)  # for the learned extractor's features
         matches = found + self._subject_matches(doc, names)
@@ -333,6 +333,8 @@ class Extractor:
             c = "" if word in _FUNCTION_WORDS or not word.isalpha() and "-" not in word else lexicon.concept(word, word)
             if c not in self._known:  # "cards" -> "card" when "card" is a word of some issue
                 c = next((stem for stem in lexicon.stems(word) if stem in self._known), c)
+            if c not in self._known and "-" in word and "." in word:  # "U.S.-Mexico" as "US-Mexico"
+                c = next((d for d in (lexicon.concept(word.replace(".", "")),) if d in self._known), c)
             self._rough[word] = c
         return c
 
@@ -374,12 +376,6 @@ def _have_to(words: list[str]) -> bool:
 
 def _copy(m: Memory) -> Memory:
     return Memory(list(m.actors[-20:]), list(m.people[-10:]), dict(m.kinds), list(m.subjects[-10:]), dict(m.surface))
-
-
-def _concepts(doc: Doc, name_at: dict[int, str]) -> list[str]:
-    from stancemap.extract.issues import token_concepts
-
-    return token_concepts(doc, name_at.get)
 
 
 def _mention_text(doc: Doc, i: int) -> str:
