@@ -20,10 +20,6 @@ from stancemap.model import Article, Claim
 _SPEECH = frozenset(lexicon.SPEECH_VERBS) | frozenset(
     "said says told tells added warned urged called insisted stressed argued vowed pledged announced".split())
 _QUOTES = frozenset('"“”‘’\'')
-# "Israel rejected the proposal": a noun that names a proposal refers back to the last one
-# described ("a ceasefire and hostage release deal"), the issues its sentence matched
-PROPOSAL_NOUNS = frozenset("""deal deals agreement accord proposal proposals resolution plan plans bill measure
-measures policy policies pact truce idea motion scheme legislation""".split())
 
 
 @dataclass
@@ -36,7 +32,6 @@ class Sentence:
     parsed: bool = False  # the rules parsed it (it passed their first pass)
     matched: dict[str, int] = field(default_factory=dict)  # issue -> sign, matched on the parse
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> its mentions' roles
-    ref: frozenset[str] = frozenset()  # issues "the deal", "the proposal" here may refer back to
 
 
 @dataclass
@@ -131,7 +126,6 @@ class CandidateFinder:
         sents: list[Sentence] = []
         names: list[list] = []
         k = 0
-        described: frozenset[str] = frozenset()  # the issues of the last proposal described
         for sent in doc.sents:
             here = []
             while k < len(mentions) and mentions[k].start < sent.end:
@@ -145,11 +139,7 @@ class CandidateFinder:
             words = [t.lower_ for t in sent]
             rel = [(m, (m.start - sent.start), (m.end - sent.start)) for m in here]
             rough = frozenset(r.issues.rough_issues(r._rough_concepts(words, here, sent.start)))
-            proposal = any(w in PROPOSAL_NOUNS for w in words)
-            sents.append(Sentence(start, start + len(text), text, words, rough,
-                                  ref=described - rough if proposal else frozenset()))
-            if proposal and rough:
-                described = rough
+            sents.append(Sentence(start, start + len(text), text, words, rough))
             names.append(rel)
         return sents, names
 

@@ -80,8 +80,9 @@ def token_concepts(doc: Doc, actor_at: Callable[[int], str | None],
         if actor:
             out.append("@" + actor)
         elif _is_compound_start(t) and (
-                known is None or _compound(t) or lexicon.norm(f"{t.lemma_}-{doc[t.i + 2].lemma_}") in known):
-            out.append(_compound(t) or lexicon.norm(f"{t.lemma_}-{doc[t.i + 2].lemma_}"))
+                (joined := _compound(t) or lexicon.norm(f"{t.lemma_}-{doc[t.i + 2].lemma_}")) in lexicon.CONCEPT.values()
+                or known is None or joined in known):
+            out.append(joined)
             skip = 2
         elif t.pos_ in _VAGUE_POS or t.is_stop or not t.text.strip():
             out.append("")

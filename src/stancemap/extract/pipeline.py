@@ -85,7 +85,7 @@ class Extractor:
         self._speech_surface = _surface_forms(set(lexicon.SPEECH_VERBS)) | {"said", "told", "says"}
         self._rough: dict[str, str] = {}
         self.failures: list[tuple[str, int, str]] = []
-        self._known = {c for p in self.issues.patterns for c in p.concepts}
+        self._known = self.issues.known
         self._built = True
 
     def _codebook_actor_tokens(self):
