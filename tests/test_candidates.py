@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from stancemap.extract.candidates import ArticleCandidates, Pair, Sentence
-from stancemap.extract.features import against_cues, content_stems, holder_geometry, issue_harm
+from stancemap.extract.features import actor_cue, against_cues, content_stems, holder_geometry, issue_harm, local_polarity
 from stancemap.model import Article
 
 
@@ -50,3 +50,39 @@ def test_against_cues_read_prevention_beside_a_harm_framed_issue():
     assert cues("US envoys travelled to Beirut to discuss a wider escalation on the front")[1:] == [0.0] * 5
     far = cues("Israel refused the request on Monday , officials in Beirut and Washington said , and escalation followed")
     assert far[1] == 0.25 and far[2] == 0.0
+
+
+def _cue(text: str, at: list[int]) -> float:
+    words = text.lower().split()
+    return local_polarity(words, {}, at, {})[-1]
+
+
+def test_the_actors_own_cue_is_negated_by_the_word_before_it():
+    # the negation sits beside the cue, not beside the actor's first mention
+    text = "US officials said Washington will not accept an Israeli reoccupation of Gaza and opposes any buffer zone"
+    assert _cue(text, [0, 3]) == -1.0
+    assert _cue("Hamas does not want a ceasefire now", [0]) == -1.0
+    assert _cue("Israel will accept the deal , officials said", [0]) == 1.0
+    assert _cue("Egypt opposes the plan", [0]) == -1.0
+    assert _cue("Egypt never opposed the plan", [0]) == 1.0
+    # the nearest cue over the actor's mentions: "Qatar ... Qatar welcomed" reads the second mention
+    text = "Qatar hosted envoys from Cairo , Paris and Washington for days and Qatar welcomed the pause"
+    assert _cue(text, [0]) == 0.0  # nothing within ten words of the first mention
+    assert _cue(text, [0, 11]) == 1.0
+    # a negation before the actor's mention is not the actor's
+    assert actor_cue("no one doubted that Israel backs the plan".split(), [0, 0, 0, 0, 0, 0, 1, 0, 0], [5]) == 1.0
+
+
+def test_a_proposal_noun_refers_back_to_the_last_proposal_described():
+    from stancemap.extract.candidates import CandidateFinder
+    from stancemap.extract.pipeline import Extractor
+    from stancemap.knowledge.codebook import builtin_codebook
+
+    text = ("Mediators put forward a hostage release deal on Monday. Talks went on in Cairo through the night. "
+            "Hamas rejected the proposal on Tuesday. Rain fell over the city.")
+    art = Article(id="a", date=dt.date(2024, 2, 6), source="t", title="t", text=text)
+    ac = CandidateFinder(Extractor(builtin_codebook())).pipe([art])[0]
+    by_text = {s.text.split()[0]: s for s in ac.sentences}
+    assert "hostage-deal" in by_text["Mediators"].rough and not by_text["Mediators"].ref
+    assert "hostage-deal" in by_text["Hamas"].ref  # "the proposal" is the deal
+    assert not by_text["Talks"].ref and not by_text["Rain"].ref  # no proposal noun, no reference

@@ -20,6 +20,10 @@ from stancemap.model import Article, Claim
 _SPEECH = frozenset(lexicon.SPEECH_VERBS) | frozenset(
     "said says told tells added warned urged called insisted stressed argued vowed pledged announced".split())
 _QUOTES = frozenset('"“”‘’\'')
+# "Israel rejected the proposal": a noun that names a proposal refers back to the last one
+# described ("a ceasefire and hostage release deal"), the issues its sentence matched
+PROPOSAL_NOUNS = frozenset("""deal deals agreement accord proposal proposals resolution plan plans bill measure
+measures policy policies pact truce idea motion scheme legislation""".split())
 
 
 @dataclass
@@ -32,6 +36,8 @@ class Sentence:
     parsed: bool = False  # the rules parsed it (it passed their first pass)
     matched: dict[str, int] = field(default_factory=dict)  # issue -> sign, matched on the parse
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> its mentions' roles
+    refs: dict[str, int] = field(default_factory=dict)  # actor -> word of a reference the parse resolved
+    ref: frozenset[str] = frozenset()  # issues "the deal", "the proposal" here may refer back to
 
 
 @dataclass
@@ -41,7 +47,8 @@ class Pair:
     sent: int
     actor: str
     speaker: str
-    kind: str  # "name", "modifier", "ref" (pronoun or rules' reference), "rules" (rules only)
+    kind: str  # "name", "modifier", "ref" (a pronoun or description), "quote" (the speaker of a
+    # quotation that goes on from an earlier sentence), "rules" (the rules' attribution only)
     n_mentions: int = 0
     first_pos: float = 0.0  # where its first mention starts, as a fraction of the sentence
     person: bool = False
@@ -87,17 +94,19 @@ class CandidateFinder:
             for s in sents:
                 if s.start in parses[k]:
                     s.parsed = True
-                    s.matched, s.roles = parses[k][s.start]
+                    s.matched, s.roles, s.refs = parses[k][s.start]
         return [self._pairs(a, sents, names, per_article[k]) for k, (a, (sents, names)) in
                 enumerate(zip(articles, prepared))]
 
-    def _parse_info(self, article: Article, doc) -> tuple[dict[str, int], dict[str, frozenset[str]]]:
-        """On a parsed sentence: the issues the rules' patterns match, and each named actor's roles."""
+    def _parse_info(self, article: Article, doc) -> tuple[dict[str, int], dict[str, frozenset[str]], dict[str, int]]:
+        """On a parsed sentence: the issues the rules' patterns match, each actor's roles (named, or
+        referred to by a pronoun or a description the rules resolved), and where each reference is."""
         from stancemap.extract.issues import token_concepts
 
         r = self.rules
+        refs = []
         if "stancemap.sentence" in doc.user_data:  # the rules' pass over this parse found them already
-            names, found = doc.user_data["stancemap.sentence"]
+            names, found, refs = doc.user_data["stancemap.sentence"]
         else:
             names = r.mentions.names(doc, article.date, context=doc.text)
             name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
@@ -105,8 +114,11 @@ class CandidateFinder:
         matched: dict[str, int] = {}
         for m in found:
             matched.setdefault(m.issue, m.sign)
+        ref_at: dict[str, int] = {}
+        for m in refs:
+            ref_at.setdefault(m.actor, m.start)
         roles: dict[str, set[str]] = {}
-        for m in names:
+        for m in names + [m for m in refs if m.kind == "pronoun"]:
             head = doc[m.end - 1]
             dep, gov = head.dep_, head.head
             role = {"nsubj": "subj", "nsubjpass": "subj", "poss": "poss", "dobj": "obj", "pobj": "obj",
@@ -117,7 +129,7 @@ class CandidateFinder:
                 got.add("speaker")
             if role == "obj" and gov.dep_ == "agent":
                 got.add("subj")
-        return matched, {a: frozenset(v) for a, v in roles.items()}
+        return matched, {a: frozenset(v) for a, v in roles.items()}, ref_at
 
     # ------------------------------------------------------------------
     def _sentences(self, article: Article, split):
@@ -126,6 +138,7 @@ class CandidateFinder:
         sents: list[Sentence] = []
         names: list[list] = []
         k = 0
+        described: frozenset[str] = frozenset()  # the issues of the last proposal described
         for sent in doc.sents:
             here = []
             while k < len(mentions) and mentions[k].start < sent.end:
@@ -139,7 +152,11 @@ class CandidateFinder:
             words = [t.lower_ for t in sent]
             rel = [(m, (m.start - sent.start), (m.end - sent.start)) for m in here]
             rough = frozenset(r.issues.rough_issues(r._rough_concepts(words, here, sent.start)))
-            sents.append(Sentence(start, start + len(text), text, words, rough))
+            proposal = any(w in PROPOSAL_NOUNS for w in words)
+            sents.append(Sentence(start, start + len(text), text, words, rough,
+                                  ref=described - rough if proposal else frozenset()))
+            if proposal and rough:
+                described = rough
             names.append(rel)
         return sents, names
 
@@ -148,6 +165,7 @@ class CandidateFinder:
         pairs: dict[tuple[int, str], Pair] = {}
         salience: dict[str, int] = {}
         memory = Memory()
+        quote: str | None = None  # the speaker of a quotation still open
         for i, (s, here) in enumerate(zip(sents, names)):
             n = max(1, len(s.words))
             for m, a, b in here:
@@ -162,16 +180,32 @@ class CandidateFinder:
                 p.speech_near = p.speech_near or any(w in _SPEECH for w in window)
             for actor in {m.actor for m, _a, _b in here}:
                 salience[actor] = salience.get(actor, 0) + 1
-            if not here:  # "He said ...", "They want ...": the last subject or person
-                lead = s.words[:3]
+            # "He said ...", "They want ...": the last person or subject. Also where actors are named
+            # after the pronoun, as its objects: "He again cautioned Israel against ...", "We need to
+            # dismantle Hamas' capabilities" (a third of the gold claims whose actor had no pair in
+            # the evidence sentence began so).
+            lead_at = next((j for j, w in enumerate(s.words[:3]) if w in PERSONAL or w in COLLECTIVE or w == "we"), None)
+            first_named = min((a for _m, a, _b in here), default=n)
+            if not here or (lead_at is not None and lead_at < first_named):
                 ref = None
-                if any(w in PERSONAL for w in lead):
+                if lead_at is not None and s.words[lead_at] in PERSONAL:
                     ref = memory.people[-1] if memory.people else None
-                elif any(w in COLLECTIVE or w == "we" for w in lead) or (s.words and s.words[0] in _QUOTES):
+                elif lead_at is not None or (s.words and s.words[0] in _QUOTES):
                     ref = memory.subjects[-1] if memory.subjects else None
                 if ref and (i, ref) not in pairs:
-                    pairs[(i, ref)] = Pair(i, ref, memory.surface.get(ref, ref), "ref",
+                    pairs[(i, ref)] = Pair(i, ref, memory.surface.get(ref, ref), "ref", positions=[lead_at or 0],
                                            speech_near=any(w in _SPEECH for w in s.words[:6]))
+            for actor, at in s.refs.items():  # "Israel, he said, had ...", "the prime minister insisted"
+                if (i, actor) not in pairs:
+                    pairs[(i, actor)] = Pair(i, actor, memory.surface.get(actor, actor), "ref", positions=[at],
+                                             speech_near=any(w in _SPEECH for w in s.words[max(0, at - 4):at + 5]))
+            # a quotation that goes on past its sentence is still its speaker's: "Everyone has to
+            # understand ..." after 'Mr Cameron said: "...'
+            if i and "\n" in article.text[sents[i - 1].end:s.start]:
+                quote = None  # a new paragraph: a quotation without its closing mark is not carried on
+            if quote and (i, quote) not in pairs:
+                pairs[(i, quote)] = Pair(i, quote, memory.surface.get(quote, quote), "quote")
+            quote = _quotation_after(s.text, quote, [p for (j, _a), p in pairs.items() if j == i])
             memory.note_sentence([m for m, _a, _b in here], self.rules.mentions.kind)
         for c in claims:
             i = by_start.get(c.start)
@@ -186,3 +220,22 @@ class CandidateFinder:
                 p.rules[c.issue] = (sign, c.confidence, c.cue)
         ordered = sorted(pairs.values(), key=lambda p: (p.sent, p.actor))
         return ArticleCandidates(article, sents, ordered, claims, salience)
+
+
+def _quotation_after(text: str, quote: str | None, pairs: list[Pair]) -> str | None:
+    """Whose quotation is open after a sentence: ``quote`` (the speaker of one open before it) if it
+    goes on, the sentence's speaker if one opens in it (a pair beside a speech verb, else the first
+    named), None if none is open."""
+    is_open, opened = quote is not None, False
+    for ch in text:
+        if ch == "“" or (ch == '"' and not is_open):
+            is_open = opened = True
+        elif ch == "”" or ch == '"':
+            is_open = False
+    if not is_open:
+        return None
+    if not opened:
+        return quote
+    speakers = [p for p in pairs if p.speech_near and p.kind != "quote"] or \
+        sorted((p for p in pairs if p.positions), key=lambda p: p.positions[0])
+    return speakers[0].actor if speakers else quote

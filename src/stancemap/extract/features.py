@@ -21,6 +21,8 @@ Groups (``SCALARS`` names them, in order):
   sentence, within six words of the issue's and right after the actor ("Clinton bashed the
   proposal"), and the two crossed (most "support" misreadings were of prevention said of a
   harm-framed issue: "worked to avert a regional escalation");
+- what refers back: "the proposal", "the deal" in a sentence standing for the last proposal
+  described, whose issues are then this sentence's too (``rough_ref``);
 - vectors: the sentence vector times the issue vector, element by element (what about the
   sentence matches what about the issue), and the sentence vector itself (for the stance).
 """
@@ -71,6 +73,7 @@ SCALARS = (
     "local_sign", "local_dist", "local_neg", "actor_cue_sign",
     "iss_dist", "iss_nearest", "iss_between", "iss_break", "iss_before",
     *STANCE_SCALARS,
+    "rough_ref",
 )
 # The scalars that are the same for every actor of a sentence: what the sentence says about the
 # issue, not who says it (the sentence-issue model of stancemap.extract.scorers.FactoredScorer).
@@ -78,6 +81,7 @@ SENTENCE_ISSUE_SCALARS = (
     "cos", "cos_label", "cos_ctx", "rank", "rank_label", "margin", "lex", "lex_max", "lex_label", "lex_any",
     "n_actors", "n_support_words", "n_oppose_words", "n_neg", "n_modal", "quote", "log_len", "sent_pos", "is_first",
     "rough", "n_rough", "rough_ctx", "parsed", "matched", "matched_sign", "n_matched", "best_rough_cos",
+    "rough_ref",
 )
 
 
@@ -198,7 +202,7 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
         issues |= {iid for j, iid in enumerate(view.ids) if st & view.stems[j].keys()}
         issues |= set(p.rules)
         issues |= {iss for (sent, iss) in rule_issue_actors if sent == p.sent}
-        issues |= set(s.rough) | set(s.matched)
+        issues |= set(s.rough) | set(s.matched) | set(s.ref)
         roles = s.roles.get(p.actor, frozenset())
         words = s.words
         sent_feats = _sentence_feats(words, s.text, p.sent, n_sent)
@@ -227,10 +231,11 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
                 float(iid in s.matched), float(s.matched.get(iid, 0)), min(len(s.matched), 4) / 4,
                 *(float(x in roles) for x in ("subj", "speaker", "obj", "poss", "mod")),
                 float(iid in s.rough and all(cos[p.sent, j] >= cos[p.sent, index[o]] for o in s.rough)),
-                *local_polarity(words, view.stems[j], p.first_pos, pol_cache.setdefault(p.sent, {})),
+                *local_polarity(words, view.stems[j], _at(p, len(words)), pol_cache.setdefault(p.sent, {})),
                 *holder_geometry(ac, p, view.stems[j], pol_cache.setdefault(p.sent, {}), pairs_in[p.sent]),
                 *against_cues(words, view.stems[j], view.harm[j] if view.harm else 0.0, pol_cache[p.sent],
                               _at(p, len(words))),
+                float(iid in s.ref),
             ]
             out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
             keys.append((pi, iid))
@@ -252,11 +257,11 @@ _SUPPORT_CUES = tuple(x for x in _SUPPORT_STEMS if x not in ("need", "must", "sh
 _OPPOSE_CUES = tuple(x for x in _OPPOSE_STEMS if x not in ("no", "not", "never", "won't", "cannot", "end", "rul"))
 
 
-def local_polarity(words: list[str], issue_stems: dict[str, float], actor_pos: float,
+def local_polarity(words: list[str], issue_stems: dict[str, float], actor_at: list[int],
                    cache: dict | None = None) -> list[float]:
     """The stance word nearest before the issue's first word in the sentence (within 8 words), its
     sign flipped by a negation just before it ("will not accept a buffer zone" -> -1); how far it
-    is; whether a negation was seen; and the sign of the first stance word after the actor.
+    is; whether a negation was seen; and the actor's own cue (``actor_cue``).
     ``cache`` (one dict per sentence) keeps the sentence's stems and cue signs between issues."""
     if cache is not None and "stems" in cache:
         stems_at, signs = cache["stems"], cache["signs"]
@@ -274,11 +279,23 @@ def local_polarity(words: list[str], issue_stems: dict[str, float], actor_pos: f
                 flip = any(w in _NEG_WORDS for w in words[max(0, i - 3):i])
                 sign, dist, neg = (-c if flip else c), (first - i) / 8, float(flip)
                 break
-    start = int(actor_pos * max(1, len(words)))
-    after = next((c for c in signs[start:start + 10] if c), 0)
-    if after and any(w in _NEG_WORDS for w in words[start:start + 10][:4]):
-        after = -after
-    return [float(sign), dist, neg, float(after)]
+    return [float(sign), dist, neg, actor_cue(words, signs, actor_at)]
+
+
+def actor_cue(words: list[str], signs: list[int], actor_at: list[int]) -> float:
+    """The sign of the first stance word within ten words after one of the actor's mentions (the
+    nearest such word over its mentions), flipped by a negation in the three words before it:
+    "US officials said Washington will not accept ..." -> -1. (Until 2026-12-07 the negation was
+    looked for in the four words after the actor's first mention, which missed it here.)"""
+    best: tuple[int, int] | None = None
+    for a in actor_at:
+        for i in range(a, min(len(words), a + 10)):
+            if signs[i]:
+                if best is None or i - a < best[0]:
+                    flip = any(w in _NEG_WORDS for w in words[max(a, i - 3):i])
+                    best = (i - a, -signs[i] if flip else signs[i])
+                break
+    return float(best[1]) if best else 0.0
 
 
 _BREAKS = frozenset("; but while whereas although though however meanwhile".split())

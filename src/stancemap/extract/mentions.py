@@ -212,6 +212,129 @@ class MentionFinder:
         return out
 
 
+    def with_surnames(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """The article's mentions, with people the knowledge base does not know named again by
+        surname. News introduces a person once with the actor they speak for and their office,
+        before the name ("US Deputy National Security Adviser Jon Finer", "UN human rights chief
+        Volker Türk") or after it ("Jon Finer, the White House deputy national security advisor,"),
+        and then writes "Finer said", "Mr Finer": after such an introduction, the surname alone
+        names that actor, as a person. A surname that two actors would claim, or a known name, is left."""
+        heads = _agent_heads(self.agents) | _MORE_OFFICES
+        known = set(self._forms)
+        taken = [False] * len(doc)
+        for m in mentions:
+            for i in range(m.start, min(m.end, len(doc))):
+                taken[i] = True
+        owner: dict[str, tuple[str, int]] = {}  # surname -> (actor, token after its introduction)
+        clash: set[str] = set()
+        # a mention that is an office ("UN High Commissioner for Human Rights") is a person's
+        found = [(m.actor, _office_then_name(doc, m.end, heads, taken,
+                                             m.person or any(_is_office(t, heads) for t in doc[m.start:m.end])))
+                 for m in mentions]
+        found += _name_then_office(doc, mentions, heads, taken)
+        for actor, span in found:
+            if span is None:
+                continue
+            a, b = span
+            surname = doc[b - 1].text
+            if surname.lower() in known or doc[a:b].text.lower() in known:
+                continue
+            if surname in owner and owner[surname][0] != actor:
+                clash.add(surname)
+            owner.setdefault(surname, (actor, b))
+        for name in clash:
+            del owner[name]
+        doc.user_data["stancemap.surnames"] = owner  # for the sentences parsed later on their own
+        return by_surname(doc, mentions, owner, taken)
+
+
+def by_surname(doc: Doc, mentions: list[Mention], owner: dict[str, tuple[str, int]],
+               taken: list[bool] | None = None) -> list[Mention]:
+    """``mentions`` with each later surname of ``owner`` (surname -> (actor, first token after the
+    introduction); -1: any token) as a mention of that actor, a person ("Finer", "Mr Finer")."""
+    if taken is None:
+        taken = [False] * len(doc)
+        for m in mentions:
+            for i in range(m.start, min(m.end, len(doc))):
+                taken[i] = True
+    extra = []
+    for i, t in enumerate(doc):
+        o = owner.get(t.text)
+        if o is None or taken[i] or i < o[1]:
+            continue
+        start = i - 1 if i > 0 and doc[i - 1].text.rstrip(".") in _HONORIFICS else i
+        extra.append(Mention(start, i + 1, o[0], doc[start:i + 1].text, "name", True))
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+_HONORIFICS = frozenset("Mr Ms Mrs Dr Gen Sen Rep Lord Lady Sir".split())
+_MORE_OFFICES = frozenset("aide aides coordinator coordinators".split())
+
+
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december morning evening night""".split())
+
+
+def _title_word(t) -> bool:
+    return t.is_alpha and t.text[:1].isupper() and t.text[1:].islower() and t.lower_ not in _CALENDAR
+
+
+def _is_office(t, heads: frozenset[str]) -> bool:
+    """One person's office: "adviser", "chief", not "troops" or "officials"."""
+    return t.lower_ in heads and not t.lower_.endswith("s")
+
+
+def _office_then_name(doc: Doc, end: int, heads: frozenset[str], taken: list[bool],
+                      office: bool = False) -> tuple[int, int] | None:
+    """After an actor's name, an office and a person's name ("[US] Deputy National Security Adviser
+    Jon Finer", "[UN] High Commissioner for Human Rights Volker Türk"): the person's name as (start,
+    end) tokens: the last two words of the first run of capitalised words, where the run ends the
+    phrase (at most eight words, none another mention's) and holds or follows an office's head word."""
+    j = end
+    if j < len(doc) and doc[j].text in ("'s", "’s"):
+        j += 1
+    k = j
+    while k < len(doc) and k - j < 8 and doc[k].is_alpha and not taken[k]:
+        k += 1
+    i = next((x for x in range(j, k) if _title_word(doc[x])), None)
+    if i is None:
+        return None
+    e = i
+    while e < len(doc) and not taken[e] and _title_word(doc[e]):
+        e += 1
+    if e - i < 2 or e > k:  # one word, or a run that goes on past the phrase
+        return None
+    # the office is in the run ("Deputy National Security Adviser Jon Finer"), or just before it
+    # ("human rights chief Volker Türk"), or is the mention itself: not "forces in Gaza City"
+    before = doc[e - 3] if e - 3 >= j else None
+    if (any(_is_office(t, heads) for t in doc[i:e - 2]) or (before is not None and _is_office(before, heads))
+            or (e - 2 == j and office)):
+        return e - 2, e
+    return None
+
+
+def _name_then_office(doc: Doc, mentions: list[Mention], heads: frozenset[str], taken: list[bool]):
+    """A person's name followed by an apposition with an office and an actor ("Jon Finer, the White
+    House deputy national security advisor,", "Georgios Petropoulos, head of the UN Office ..."):
+    (actor, name span) for each."""
+    at = {m.start: m for m in mentions}
+    i = 0
+    while i < len(doc):
+        if taken[i] or not _title_word(doc[i]):
+            i += 1
+            continue
+        e = i
+        while e < len(doc) and e - i < 3 and not taken[e] and _title_word(doc[e]):
+            e += 1
+        if e - i >= 2 and e < len(doc) and doc[e].text == ",":
+            window = doc[e + 1:e + 12]
+            stop = next((t.i for t in window if t.text in (",", ".", ";", ":") or t.pos_ == "VERB"), e + 12)
+            m = next((at[x] for x in range(e + 1, stop) if x in at), None)
+            if m is not None and any(_is_office(t, heads) for t in doc[e + 1:stop]):
+                yield m.actor, (i, e)
+        i = e
+
+
 def _agent_head_end(doc: Doc, span: Span, agents) -> int:
     """"the UN child rights committee": a name modifying an agent noun speaks through it."""
     last = doc[span.end - 1]

@@ -19,14 +19,15 @@ from spacy.tokens import Doc
 
 from stancemap.extract import attribution, lexicon
 from stancemap.extract.issues import IssueIndex, IssueMatch, token_concepts
-from stancemap.extract.mentions import BOTH, COLLECTIVE, DESCRIPTIONS, PERSONAL, Memory, Mention, MentionFinder
+from stancemap.extract.mentions import (BOTH, COLLECTIVE, DESCRIPTIONS, PERSONAL, Memory, Mention, MentionFinder,
+                                        by_surname)
 from stancemap.extract.models import load_parser
 from stancemap.extract.references import resolve_references
 from stancemap.extract.segment import split_glued
 from stancemap.model import Article, Claim, Codebook, Stance
 
 EXTRACTOR_NAME = "stancemap.rules"
-EXTRACTOR_VERSION = "0.4.2"
+EXTRACTOR_VERSION = "0.4.3"
 _PARSE_BATCH = 256
 _FUNCTION_WORDS = frozenset("the a an of to in on for and or but with by at from as that this is was were be been has have had it its".split())
 _REFERRING = PERSONAL | COLLECTIVE | frozenset(DESCRIPTIONS) | frozenset({"we", "our"})
@@ -41,6 +42,7 @@ class Candidate:
     text: str
     memory: Memory
     deal: tuple[str, ...] = ()  # the issues of the deal last described before this sentence
+    surnames: dict[str, tuple[str, int]] | None = None  # people introduced before it, by surname
 
 
 class Extractor:
@@ -155,7 +157,8 @@ class Extractor:
             if "\n" in doc[t.i - 1].text or "\n" in doc[t.i - 1].whitespace_:
                 t.is_sent_start = True
         doc = self.sentencizer(doc)
-        return doc, self.mentions.names(doc, article.date)  # one pass over the whole article
+        names = self.mentions.names(doc, article.date)  # one pass over the whole article
+        return doc, self.mentions.with_surnames(doc, names)
 
     def _prefilter(self, article: Article, split: tuple[Doc, list[Mention]] | None = None) -> list[Candidate]:
         doc, mentions = split or self.split(article)
@@ -164,6 +167,7 @@ class Extractor:
         out: list[Candidate] = []
         k = 0
         deal: tuple[str, ...] = ()
+        surnames = doc.user_data.get("stancemap.surnames", {})
         for sent in doc.sents:
             names = []
             while k < len(mentions) and mentions[k].start < sent.end:
@@ -183,7 +187,8 @@ class Extractor:
                 text = raw.strip()
                 start = sent.start_char + (len(raw) - len(raw.lstrip()))
                 if text:
-                    out.append(Candidate(start, start + len(text), text, _copy(memory), told))
+                    known = {k: (a, -1) for k, (a, at) in surnames.items() if at <= sent.end}
+                    out.append(Candidate(start, start + len(text), text, _copy(memory), told, known))
             memory.note_sentence(names, self.mentions.kind)
         return out
 
@@ -224,6 +229,8 @@ class Extractor:
     # ------------------------------------------------------------- sentences
     def _sentence_claims(self, article: Article, cand: Candidate, doc: Doc) -> Iterator[Claim]:
         names = self.mentions.names(doc, article.date, context=cand.text)
+        if cand.surnames:
+            names = by_surname(doc, names, cand.surnames)
         refs = resolve_references(doc, names, cand.memory, self.mentions)
         actor_of: dict[int, list[str]] = {}
         text_of = {m.end - 1: m.text for m in names + refs}
@@ -235,7 +242,7 @@ class Extractor:
         name_at = {i: m.actor for m in names for i in range(m.start, m.end)}
         concepts = token_concepts(doc, name_at.get, self.issues.known)
         found = self.issues.match(doc, concepts)
-        doc.user_data["stancemap.sentence"] = (names, found)  # for the learned extractor's features
+        doc.user_data["stancemap.sentence"] = (names, found, refs)  # for the learned extractor's features
         matches = found + self._subject_matches(doc, names)
         matches += _deal_anaphora(doc, matches, cand.deal)
         is_actor = actor_of.__contains__

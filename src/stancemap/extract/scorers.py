@@ -126,24 +126,23 @@ class StanceScorer:
 
 
 class BagScorer:
-    """Several three-way tree models fitted on different draws of the "none" rows, averaged where
-    the first one sees any chance of a claim (elsewhere the first alone: the rest of the bag is
-    not walked on the nine rows in ten that are plainly none). Held out, two models rank claim rows
-    better than one (average precision 0.414 -> 0.449); one model fitted on every "none" row does not
-    (0.418): it is the averaging, not the data."""
+    """Several three-way tree models fitted on different draws of the "none" rows, averaged on
+    every row. Held out, two models rank claim rows better than one (average precision 0.414 ->
+    0.449); one model fitted on every "none" row does not (0.418): it is the averaging, not the data.
 
-    def __init__(self, members: list, gate: float = 0.01):
-        self.members, self.gate = members, gate
+    Until 2026-12-07 the rest of the bag was walked only where the first member saw a chance of a
+    claim (1%), to save time. But members disagree most where one is confidently wrong: a retrained
+    model's first member gave "The Biden administration supports a role for a reformed Palestinian
+    Authority in governing Gaza" P(none) = 1.000 (a combination of features it had memorised;
+    changing any one of several flips it) while the second gave 0.947 support, and the gate
+    dropped the row. Every member is now walked on every row."""
+
+    def __init__(self, members: list):
+        self.members = members
         self.kind = members[0].kind
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        P = self.members[0].predict_proba(X)
-        live = np.nonzero(1.0 - P[:, 0] >= self.gate)[0]
-        if len(live) and len(self.members) > 1:
-            Xl = np.ascontiguousarray(X[live])
-            P = P.copy()
-            P[live] = sum(m.predict_proba(Xl) for m in self.members[1:]) / len(self.members) + P[live] / len(self.members)
-        return P
+        return sum(m.predict_proba(X) for m in self.members) / len(self.members)
 
 
 class FactoredScorer:
