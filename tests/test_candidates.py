@@ -70,7 +70,7 @@ def test_the_actors_own_cue_is_negated_by_the_word_before_it():
     assert _cue(text, [0]) == 0.0  # nothing within ten words of the first mention
     assert _cue(text, [0, 11]) == 1.0
     # a negation before the actor's mention is not the actor's
-    assert actor_cue("no one doubted that Israel backs the plan".split(), [0, 0, 0, 0, 0, 0, 1, 0, 0], [5]) == 1.0
+    assert actor_cue("no , israel backs it".split(), [0, 0, 0, 1, 0], [2]) == 1.0
 
 
 def test_a_proposal_noun_refers_back_to_the_last_proposal_described():

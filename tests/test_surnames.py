@@ -97,3 +97,26 @@ def test_a_new_paragraph_ends_an_unclosed_quotation(rules):
     text = 'Lord Cameron told reporters: "We need a sustainable ceasefire.\n\nAid trucks waited at the border.'
     got = _pairs_by_sentence(rules, text)
     assert got[0].get("GBR") == "name" and "GBR" not in got[1]
+
+
+@pytest.mark.parametrize("text, not_names", [
+    ("Jon Smith, who met the US envoy on Monday, spoke in Rafah. Smith called for a ceasefire.", {"Smith"}),
+    ("In Tel Aviv, the Israeli defence minister said so. Protests in Tel Aviv went on.", {"Aviv", "Tel Aviv"}),
+    ("UN Deputy Spokesperson Farhan Haq spoke. The Spokesperson said more.", {"Spokesperson", "The Spokesperson"}),
+    ("The UN Population Fund said so on Monday. The Fund said more.", {"Fund", "The Fund"}),
+    ("Israeli army spokesman Avi Strip said so. The Gaza Strip was shelled.", {"Strip"}),  # inside another name
+])
+def test_no_person_from_a_relative_clause_a_place_an_office_or_inside_another_name(rules, text, not_names):
+    got = _mentions(rules, text)
+    assert not any(t in not_names for t, _a, _p in got), got
+
+
+@pytest.mark.parametrize("text", ["Jon Finer", "Jon Finer,", "US envoy Jon Finer", '"', "Hamas"])
+def test_a_name_at_the_very_end_of_the_text(rules, text):
+    _mentions(rules, text)  # no error
+
+
+def test_the_speaker_of_a_quotation_is_named_outside_its_marks(rules):
+    text = '"We stand with Israel," Macron said on Monday. "A ceasefire would only help the terrorists.'
+    got = _pairs_by_sentence(rules, text)
+    assert got[1].get("FRA") == "quote" and "ISR" not in got[1]

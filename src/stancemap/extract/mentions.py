@@ -228,8 +228,9 @@ class MentionFinder:
         owner: dict[str, tuple[str, int]] = {}  # surname -> (actor, token after its introduction)
         clash: set[str] = set()
         # a mention that is an office ("UN High Commissioner for Human Rights") is a person's
-        found = [(m.actor, _office_then_name(doc, m.end, heads, taken,
-                                             m.person or any(_is_office(t, heads) for t in doc[m.start:m.end])))
+        # (its role words, not its name: "UN" is no office, "the UN Population Fund" no person)
+        found = [(m.actor, _office_then_name(doc, m.end, heads, taken, m.person or any(
+                     _is_office(t, heads) for t in doc[m.start:m.end] if not t.text.isupper())))
                  for m in mentions]
         found += _name_then_office(doc, mentions, heads, taken)
         for actor, span in found:
@@ -237,8 +238,9 @@ class MentionFinder:
                 continue
             a, b = span
             surname = doc[b - 1].text
-            if surname.lower() in known or doc[a:b].text.lower() in known:
-                continue
+            if (surname.lower() in known or doc[a:b].text.lower() in known or doc[a].is_stop
+                    or doc[b - 1].is_stop or surname.lower() in heads or surname.lower() in _RANKS):
+                continue  # "In Tel Aviv", "Deputy Spokesperson", "Secretary General"
             if surname in owner and owner[surname][0] != actor:
                 clash.add(surname)
             owner.setdefault(surname, (actor, b))
@@ -262,15 +264,21 @@ def by_surname(doc: Doc, mentions: list[Mention], owner: dict[str, tuple[str, in
         o = owner.get(t.text)
         if o is None or taken[i] or i < o[1]:
             continue
-        start = i - 1 if i > 0 and doc[i - 1].text.rstrip(".") in _HONORIFICS else i
+        honorific = i > 0 and doc[i - 1].text.rstrip(".") in _HONORIFICS
+        if (i > 0 and not honorific and _title_word(doc[i - 1]) and not doc[i - 1].is_sent_start) or \
+                (i + 1 < len(doc) and _title_word(doc[i + 1])):
+            continue  # inside another name: "the Gaza Strip", "Iron Dome", "General Mark Smith"
+        start = i - 1 if honorific else i
         extra.append(Mention(start, i + 1, o[0], doc[start:i + 1].text, "name", True))
     return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
 
 _HONORIFICS = frozenset("Mr Ms Mrs Dr Gen Sen Rep Lord Lady Sir".split())
+_RANKS = frozenset("general colonel col major captain lieutenant sergeant admiral commander deputy".split())
 _MORE_OFFICES = frozenset("aide aides coordinator coordinators".split())
 
 
+_RELATIVE = frozenset("who whom whose which that".split())
 _CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
 june july august september october november december morning evening night""".split())
 
@@ -302,8 +310,8 @@ def _office_then_name(doc: Doc, end: int, heads: frozenset[str], taken: list[boo
     e = i
     while e < len(doc) and not taken[e] and _title_word(doc[e]):
         e += 1
-    if e - i < 2 or e > k:  # one word, or a run that goes on past the phrase
-        return None
+    if e - i < 2 or e > k or (e < len(doc) and taken[e]):  # one word, a run that goes on past the
+        return None  # phrase, or one cut short by a known name ("Deputy Spokesperson [Farhan Haq]")
     # the office is in the run ("Deputy National Security Adviser Jon Finer"), or just before it
     # ("human rights chief Volker Türk"), or is the mention itself: not "forces in Gaza City"
     before = doc[e - 3] if e - 3 >= j else None
@@ -316,7 +324,8 @@ def _office_then_name(doc: Doc, end: int, heads: frozenset[str], taken: list[boo
 def _name_then_office(doc: Doc, mentions: list[Mention], heads: frozenset[str], taken: list[bool]):
     """A person's name followed by an apposition with an office and an actor ("Jon Finer, the White
     House deputy national security advisor,", "Georgios Petropoulos, head of the UN Office ..."):
-    (actor, name span) for each."""
+    (actor, name span) for each. The apposition starts with "the", an office or the actor, and ends
+    at its comma or a relative pronoun ("Jon Smith, who met the US envoy," is no US official)."""
     at = {m.start: m for m in mentions}
     i = 0
     while i < len(doc):
@@ -326,9 +335,11 @@ def _name_then_office(doc: Doc, mentions: list[Mention], heads: frozenset[str], 
         e = i
         while e < len(doc) and e - i < 3 and not taken[e] and _title_word(doc[e]):
             e += 1
-        if e - i >= 2 and e < len(doc) and doc[e].text == ",":
-            window = doc[e + 1:e + 12]
-            stop = next((t.i for t in window if t.text in (",", ".", ";", ":") or t.pos_ == "VERB"), e + 12)
+        first = doc[e + 1] if e + 1 < len(doc) else None
+        if (e - i >= 2 and first is not None and doc[e].text == "," and not doc[i].is_stop
+                and (first.lower_ == "the" or _is_office(first, heads) or e + 1 in at)):
+            window = doc[e + 1:e + 12]  # the apposition, to its closing comma (no relative clause)
+            stop = next((t.i for t in window if t.text in (",", ".", ";", ":") or t.lower_ in _RELATIVE), e + 12)
             m = next((at[x] for x in range(e + 1, stop) if x in at), None)
             if m is not None and any(_is_office(t, heads) for t in doc[e + 1:stop]):
                 yield m.actor, (i, e)

@@ -187,7 +187,7 @@ class Extractor:
                 text = raw.strip()
                 start = sent.start_char + (len(raw) - len(raw.lstrip()))
                 if text:
-                    known = {k: (a, -1) for k, (a, at) in surnames.items() if at <= sent.end}
+                    known = {k: (a, -1) for k, (a, at) in surnames.items() if at <= sent.start}
                     out.append(Candidate(start, start + len(text), text, _copy(memory), told, known))
             memory.note_sentence(names, self.mentions.kind)
         return out
