@@ -115,8 +115,3 @@ def test_no_person_from_a_relative_clause_a_place_an_office_or_inside_another_na
 def test_a_name_at_the_very_end_of_the_text(rules, text):
     _mentions(rules, text)  # no error
 
-
-def test_the_speaker_of_a_quotation_is_named_outside_its_marks(rules):
-    text = '"We stand with Israel," Macron said on Monday. "A ceasefire would only help the terrorists.'
-    got = _pairs_by_sentence(rules, text)
-    assert got[1].get("FRA") == "quote" and "ISR" not in got[1]

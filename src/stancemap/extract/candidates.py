@@ -205,7 +205,7 @@ class CandidateFinder:
                 quote = None  # a new paragraph: a quotation without its closing mark is not carried on
             if quote and (i, quote) not in pairs:
                 pairs[(i, quote)] = Pair(i, quote, memory.surface.get(quote, quote), "quote")
-            quote = _quotation_after(s.text, s.words, quote, [p for (j, _a), p in pairs.items() if j == i])
+            quote = _quotation_after(s.text, quote, [p for (j, _a), p in pairs.items() if j == i])
             memory.note_sentence([m for m, _a, _b in here], self.rules.mentions.kind)
         for c in claims:
             i = by_start.get(c.start)
@@ -222,11 +222,10 @@ class CandidateFinder:
         return ArticleCandidates(article, sents, ordered, claims, salience)
 
 
-def _quotation_after(text: str, words: list[str], quote: str | None, pairs: list[Pair]) -> str | None:
+def _quotation_after(text: str, quote: str | None, pairs: list[Pair]) -> str | None:
     """Whose quotation is open after a sentence: ``quote`` (the speaker of one open before it) if it
-    goes on, the sentence's speaker if one opens in it, None if none is open. The speaker is named
-    outside the quotation marks: a pair beside a speech verb there, else the first named there
-    ('"We stand with Israel," Macron said': France, not Israel)."""
+    goes on, the sentence's speaker if one opens in it (a pair beside a speech verb, else the first
+    named), None if none is open."""
     is_open, opened = quote is not None, False
     for ch in text:
         if ch == "“" or (ch == '"' and not is_open):
@@ -237,11 +236,6 @@ def _quotation_after(text: str, words: list[str], quote: str | None, pairs: list
         return None
     if not opened:
         return quote
-    inside, state = [], quote is not None
-    for w in words:
-        if w in ("“", "”", '"'):
-            state = w == "“" or (w == '"' and not state)
-        inside.append(state)
-    outside = [p for p in pairs if p.kind != "quote" and any(x < len(inside) and not inside[x] for x in p.positions)]
-    speakers = [p for p in outside if p.speech_near] or sorted(outside, key=lambda p: p.positions[0])
+    speakers = [p for p in pairs if p.speech_near and p.kind != "quote"] or \
+        sorted((p for p in pairs if p.positions), key=lambda p: p.positions[0])
     return speakers[0].actor if speakers else quote
