@@ -39,7 +39,7 @@ def pages(store: Store, a: str, b: str, query: str) -> list[str]:
     cid = first["id"] if first else 1
     art = first["article_id"] if first else ""
     src = (wb.sources(store) or [""])[0]
-    return ["/", f"/?source={src}", f"/?since=2024-01-01&until=2024-03-31", f"/cell?actor={a}&issue={issue}",
+    return ["/", f"/?source={src}", "/?since=2024-01-01&until=2024-03-31", f"/cell?actor={a}&issue={issue}",
             f"/pair?a={a}&b={b}", f"/pair/timeline?a={a}&b={b}", f"/pair/chart.svg?a={a}&b={b}", f"/claims/{cid}", f"/articles/{art}",
             f"/search?q={query}", f"/search?q={query}&source={src}", "/codebook", "/review",
             f"/review?actor={b}&issue={issue}", f"/review?after={first['confidence']}:{cid}" if first else "/review"]

@@ -86,3 +86,50 @@ def test_a_proposal_noun_refers_back_to_the_last_proposal_described():
     assert "hostage-deal" in by_text["Mediators"].rough and not by_text["Mediators"].ref
     assert "hostage-deal" in by_text["Hamas"].ref  # "the proposal" is the deal
     assert not by_text["Talks"].ref and not by_text["Rain"].ref  # no proposal noun, no reference
+
+
+def test_a_personal_pronoun_anywhere_is_the_last_person_not_named_beside_it():
+    from stancemap.extract.candidates import CandidateFinder
+    from stancemap.extract.pipeline import Extractor
+    from stancemap.knowledge.codebook import builtin_codebook
+
+    text = ("Joe Biden spoke in Delaware on Monday. Benjamin Netanyahu told him the plan for Gaza would fail. "
+            "Aid groups, though, praised his plan. Netanyahu said Biden should listen to him. "
+            "Netanyahu said he would reject a ceasefire. Netanyahu said his government would fight on.")
+    art = Article(id="a", date=dt.date(2024, 2, 6), source="t", title="t", text=text)
+    ac = CandidateFinder(Extractor(builtin_codebook())).pipe([art])[0]
+    kinds = [{p.actor: p.kind for p in ac.pairs_of(i)} for i in range(len(ac.sentences))]
+    # (the built-in codebook codes office holders as their states: Biden is USA, Netanyahu ISR)
+    # "told him": the object of a person named before it is someone else, the person named earlier
+    assert kinds[1] == {"ISR": "name", "USA": "person_ref"}
+    # no one named: the last person named, Netanyahu
+    assert kinds[2] == {"ISR": "person_ref"}
+    # everyone the article named is named here: the pronoun adds no one
+    assert kinds[3] == {"ISR": "name", "USA": "name"}
+    # "Netanyahu said he ...", "... his government": the person named before the pronoun, not Biden
+    assert kinds[4] == {"ISR": "name"} and kinds[5] == {"ISR": "name"}
+    assert kinds[0] == {"USA": "name"}
+
+
+def test_a_description_of_a_person_is_the_last_person_named():
+    from stancemap.extract.candidates import CandidateFinder, _person_description
+    from stancemap.extract.pipeline import Extractor
+    from stancemap.knowledge.codebook import builtin_codebook
+
+    assert _person_description("at the same time , the new york billionaire brushed it off".split()) == 5
+    assert _person_description("the former secretary of state said so".split()) == 0
+    assert _person_description("the talks in the city went on".split()) is None
+    assert _person_description("the president".split()) == 0
+    assert _person_description("the u.s. president said".split()) == 0
+    # an actor in the description, right after it or right before it; an office, not the person
+    assert _person_description("the iranian president said".split(), [(1, 2)]) is None
+    assert _person_description("the president of iran said".split(), [(3, 4)]) is None
+    assert _person_description("netanyahu , the israeli prime minister , said".split(), [(0, 1)]) is None
+    assert _person_description("the prime minister 's office said".split()) is None
+    # an actor elsewhere in the sentence does not matter
+    assert _person_description("hamas met the prime minister in cairo".split(), [(0, 1)]) == 2
+    assert _person_description("the prime minister ended the talks with hamas".split(), [(7, 8)]) == 0
+    text = "Joe Biden spoke in Delaware on Monday. The president warned Hamas against a wider war."
+    art = Article(id="a", date=dt.date(2024, 2, 6), source="t", title="t", text=text)
+    ac = CandidateFinder(Extractor(builtin_codebook())).pipe([art])[0]
+    assert {p.actor: p.kind for p in ac.pairs_of(1)} == {"HAMAS": "name", "USA": "person_ref"}

@@ -15,9 +15,7 @@ from collections import defaultdict
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import column as sa_column
 from sqlalchemy import insert, inspect, select
-from sqlalchemy import table as sa_table
 
 from conftest import make_articles, records
 from stancemap.analyze.cells import _norm_quote, count_cells

@@ -4,8 +4,9 @@ What already works supplies them: the article is split into sentences (the rules
 line breaks included), actor names are found and resolved through the knowledge base on the
 article's date, and the rule extractor parses the sentences worth parsing and attributes stances
 through the dependency tree, pronouns and references included. A pair is an actor named in a
-sentence, or one the rules or a leading pronoun ("He said...") tie to it. The model then
-decides, for each pair and each codebook issue, support, oppose or nothing.
+sentence, or one the rules, a pronoun ("He said...", "his plan") or a description of a person
+("the president") tie to it. The model then decides, for each pair and each codebook issue,
+support, oppose or nothing.
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ class Pair:
     sent: int
     actor: str
     speaker: str
-    kind: str  # "name", "modifier", "ref" (a pronoun or description), "quote" (the speaker of a
-    # quotation that goes on from an earlier sentence), "rules" (the rules' attribution only)
+    kind: str  # "name", "modifier", "ref" (a pronoun or description), "person_ref" (a personal
+    # pronoun or a description of a person elsewhere in the sentence, read as the last person
+    # named), "quote" (the speaker of a quotation that goes on from an earlier sentence), "rules"
+    # (the rules' attribution only)
     n_mentions: int = 0
     first_pos: float = 0.0  # where its first mention starts, as a fraction of the sentence
     person: bool = False
@@ -187,14 +190,37 @@ class CandidateFinder:
             lead_at = next((j for j, w in enumerate(s.words[:3]) if w in PERSONAL or w in COLLECTIVE or w == "we"), None)
             first_named = min((a for _m, a, _b in here), default=n)
             if not here or (lead_at is not None and lead_at < first_named):
-                ref = None
+                ref, person = None, False
                 if lead_at is not None and s.words[lead_at] in PERSONAL:
-                    ref = memory.people[-1] if memory.people else None
+                    ref, person = (memory.people[-1] if memory.people else None), True
                 elif lead_at is not None or (s.words and s.words[0] in _QUOTES):
                     ref = memory.subjects[-1] if memory.subjects else None
                 if ref and (i, ref) not in pairs:
                     pairs[(i, ref)] = Pair(i, ref, memory.surface.get(ref, ref), "ref", positions=[lead_at or 0],
-                                           speech_near=any(w in _SPEECH for w in s.words[:6]))
+                                           person=person, speech_near=any(w in _SPEECH for w in s.words[:6]))
+            # a personal pronoun anywhere else ("Later in the day, she escalated her attacks on
+            # Sanders' record", "His call to deport ...", "Union leaders have never trusted him"),
+            # or a description of a person ("The president warned ...", "the New York billionaire
+            # brushed off ..."): the last person the article named, not one named in this sentence
+            # (who would have been named again, not referred to)
+            # Not where the sentence itself holds the antecedent: a person named before it ("Netanyahu
+            # said he would ...", "Netanyahu said his government ..."), or the parse resolved it already; not a description with an actor
+            # in or beside it ("the Iranian president", "the president of Iran", "Netanyahu, the
+            # Israeli prime minister,").
+            at = next((j for j, w in enumerate(s.words) if w in PERSONAL), None)
+            if at is not None and s.words[at] != "him" and any(m.person and a0 < at for m, a0, _b in here):
+                at = None  # ("him" after a subject is someone else: "Netanyahu told him ...")
+            if at is None:
+                at = _person_description(s.words, [(a0, b0) for _m, a0, b0 in here])
+            if at is not None and any(abs(p0 - at) <= 1 for p0 in s.refs.values()):
+                at = None
+            if at is not None:
+                named = {m.actor for m, _a, _b in here} | set(s.refs)
+                ref = next((a for a in reversed(memory.people) if a not in named), None)
+                if ref and (i, ref) not in pairs:
+                    pairs[(i, ref)] = Pair(i, ref, memory.surface.get(ref, ref), "person_ref", positions=[at],
+                                           person=True,
+                                           speech_near=any(w in _SPEECH for w in s.words[max(0, at - 4):at + 5]))
             for actor, at in s.refs.items():  # "Israel, he said, had ...", "the prime minister insisted"
                 if (i, actor) not in pairs:
                     pairs[(i, actor)] = Pair(i, actor, memory.surface.get(actor, actor), "ref", positions=[at],
@@ -220,6 +246,36 @@ class CandidateFinder:
                 p.rules[c.issue] = (sign, c.confidence, c.cue)
         ordered = sorted(pairs.values(), key=lambda p: (p.sent, p.actor))
         return ArticleCandidates(article, sents, ordered, claims, salience)
+
+
+# Singular nouns of one person's office or standing: "the president", "the Vermont senator".
+PERSON_NOUNS = frozenset("""president premier chancellor minister secretary ambassador envoy emir king queen sultan
+prince spokesman spokeswoman spokesperson chairman chairwoman leader senator governor congressman congresswoman
+candidate nominee frontrunner billionaire tycoon mogul businessman businesswoman negotiator diplomat
+commander rapporteur prosecutor mayor""".split())
+
+
+def _person_description(words: list[str], named: list[tuple[int, int]] = ()) -> int | None:
+    """Where "the" begins a description of a person ("the president", "the former secretary of
+    state", "the New York billionaire", "the U.S. president"): at most three words between it and
+    the noun. Not one with an actor named in it, right after it ("the president of Iran") or right
+    before it ("Netanyahu, the Israeli prime minister"), and not one owning something ("the prime
+    minister's office")."""
+    for j, w in enumerate(words):
+        if w != "the":
+            continue
+        k = next((x for x in range(j + 1, min(j + 5, len(words))) if words[x] in PERSON_NOUNS), None)
+        if k is None or not all(x.replace(".", "").isalpha() or x in ("-", "'s", "’s") for x in words[j + 1:k]):
+            continue
+        if k + 1 < len(words) and words[k + 1] in ("'s", "’s"):
+            continue
+        of = k + 2 if words[k + 1:k + 2] == ["of"] else None
+        if of is not None and words[of:of + 1] == ["the"]:
+            of += 1
+        if any(j < a <= k or a == of for a, _b in named) or any(b == j or (b == j - 1 and words[j - 1] == ",") for _a, b in named):
+            continue
+        return j
+    return None
 
 
 def _quotation_after(text: str, quote: str | None, pairs: list[Pair]) -> str | None:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from stancemap.knowledge.described import person_alias
+from stancemap.knowledge.text import norm
 from stancemap.model import Codebook
 
 PERSONAL = frozenset({"he", "she", "him", "her", "his"})
@@ -108,6 +110,8 @@ class MentionFinder:
         self._office_cache: dict[str, frozenset[str]] = {}
         self._demonyms = kb.demonyms()
         self._resolve_cache: dict[tuple[str, dt.date], tuple[str | None, bool]] = {}
+        self._actors = {a.id: a for a in codebook.actors}
+        self._alias_people: dict[tuple[str, str, dt.date], bool] = {}
 
     def add_patterns(self, make_doc) -> None:
         self.matcher.add("ACTOR", [make_doc(f) for f in self._forms])
@@ -152,11 +156,30 @@ class MentionFinder:
             while via.get("kind") == "part_of" and isinstance(via.get("from"), dict):
                 via = via["from"]  # "Francis" -> UNGA -> UN: it is the person who matched
             person = via.get("kind") in ("role", "title") or str(via.get("entry", "")).startswith("person")
+            if not person and via.get("kind") == "codebook alias":  # "Bernie Sanders", "Mrs. Clinton"
+                person = self._alias_person(str(via.get("entry")), str(via.get("alias", text)), on)
             value = (r.actor, person)
             if context is None:
                 self._resolve_cache[key] = value
             return value
         return self._resolve_cache[key]
+
+    def _alias_person(self, actor_id: str, alias: str, on: dt.date) -> bool:
+        """A codebook alias names a person: as the knowledge base says, or by its shape where the
+        knowledge base does not know it (``person_alias``). Read on the codebook's own spelling of
+        the alias, not the article's ("ADA BRENNAN PUSHES ..." in a headline)."""
+        actor = self._actors.get(actor_id)
+        if actor is not None:
+            want = norm(alias).removeprefix("the ")
+            alias = next((f for f in (actor.name, *actor.aliases, *actor.cased_aliases)
+                          if norm(f).removeprefix("the ") == want), alias)
+        key = (actor_id, alias, on)
+        if key not in self._alias_people:
+            r = self.kb.resolve(alias, on)
+            via = r.via or {}
+            self._alias_people[key] = (via.get("kind") in ("role", "title") or str(via.get("entry", "")).startswith("person")
+                                       if r.actor else actor is not None and person_alias(alias, actor))
+        return self._alias_people[key]
 
     def names(self, doc: Doc | Span, on: dt.date, context: str | None = None) -> list[Mention]:
         """Named mentions: longest non-overlapping phrase matches, demonyms widened to role nouns."""
@@ -214,136 +237,10 @@ class MentionFinder:
 
     def with_surnames(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """The article's mentions, with people the knowledge base does not know named again by
-        surname. News introduces a person once with the actor they speak for and their office,
-        before the name ("US Deputy National Security Adviser Jon Finer", "UN human rights chief
-        Volker Türk") or after it ("Jon Finer, the White House deputy national security advisor,"),
-        and then writes "Finer said", "Mr Finer": after such an introduction, the surname alone
-        names that actor, as a person. A surname that two actors would claim, or a known name, is left."""
-        heads = _agent_heads(self.agents) | _MORE_OFFICES
-        known = set(self._forms)
-        taken = [False] * len(doc)
-        for m in mentions:
-            for i in range(m.start, min(m.end, len(doc))):
-                taken[i] = True
-        owner: dict[str, tuple[str, int]] = {}  # surname -> (actor, token after its introduction)
-        clash: set[str] = set()
-        # a mention that is an office ("UN High Commissioner for Human Rights") is a person's
-        # (its role words, not its name: "UN" is no office, "the UN Population Fund" no person)
-        found = [(m.actor, _office_then_name(doc, m.end, heads, taken, m.person or any(
-                     _is_office(t, heads) for t in doc[m.start:m.end] if not t.text.isupper())))
-                 for m in mentions]
-        found += _name_then_office(doc, mentions, heads, taken)
-        for actor, span in found:
-            if span is None:
-                continue
-            a, b = span
-            surname = doc[b - 1].text
-            if (surname.lower() in known or doc[a:b].text.lower() in known or doc[a].is_stop
-                    or doc[b - 1].is_stop or surname.lower() in heads or surname.lower() in _RANKS):
-                continue  # "In Tel Aviv", "Deputy Spokesperson", "Secretary General"
-            if surname in owner and owner[surname][0] != actor:
-                clash.add(surname)
-            owner.setdefault(surname, (actor, b))
-        for name in clash:
-            del owner[name]
-        doc.user_data["stancemap.surnames"] = owner  # for the sentences parsed later on their own
-        return by_surname(doc, mentions, owner, taken)
+        surname (:func:`stancemap.extract.surnames.with_surnames`)."""
+        from stancemap.extract.surnames import with_surnames
 
-
-def by_surname(doc: Doc, mentions: list[Mention], owner: dict[str, tuple[str, int]],
-               taken: list[bool] | None = None) -> list[Mention]:
-    """``mentions`` with each later surname of ``owner`` (surname -> (actor, first token after the
-    introduction); -1: any token) as a mention of that actor, a person ("Finer", "Mr Finer")."""
-    if taken is None:
-        taken = [False] * len(doc)
-        for m in mentions:
-            for i in range(m.start, min(m.end, len(doc))):
-                taken[i] = True
-    extra = []
-    for i, t in enumerate(doc):
-        o = owner.get(t.text)
-        if o is None or taken[i] or i < o[1]:
-            continue
-        honorific = i > 0 and doc[i - 1].text.rstrip(".") in _HONORIFICS
-        if (i > 0 and not honorific and _title_word(doc[i - 1]) and not doc[i - 1].is_sent_start) or \
-                (i + 1 < len(doc) and _title_word(doc[i + 1])):
-            continue  # inside another name: "the Gaza Strip", "Iron Dome", "General Mark Smith"
-        start = i - 1 if honorific else i
-        extra.append(Mention(start, i + 1, o[0], doc[start:i + 1].text, "name", True))
-    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
-
-
-_HONORIFICS = frozenset("Mr Ms Mrs Dr Gen Sen Rep Lord Lady Sir".split())
-_RANKS = frozenset("general colonel col major captain lieutenant sergeant admiral commander deputy".split())
-_MORE_OFFICES = frozenset("aide aides coordinator coordinators".split())
-
-
-_RELATIVE = frozenset("who whom whose which that".split())
-_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
-june july august september october november december morning evening night""".split())
-
-
-def _title_word(t) -> bool:
-    return t.is_alpha and t.text[:1].isupper() and t.text[1:].islower() and t.lower_ not in _CALENDAR
-
-
-def _is_office(t, heads: frozenset[str]) -> bool:
-    """One person's office: "adviser", "chief", not "troops" or "officials"."""
-    return t.lower_ in heads and not t.lower_.endswith("s")
-
-
-def _office_then_name(doc: Doc, end: int, heads: frozenset[str], taken: list[bool],
-                      office: bool = False) -> tuple[int, int] | None:
-    """After an actor's name, an office and a person's name ("[US] Deputy National Security Adviser
-    Jon Finer", "[UN] High Commissioner for Human Rights Volker Türk"): the person's name as (start,
-    end) tokens: the last two words of the first run of capitalised words, where the run ends the
-    phrase (at most eight words, none another mention's) and holds or follows an office's head word."""
-    j = end
-    if j < len(doc) and doc[j].text in ("'s", "’s"):
-        j += 1
-    k = j
-    while k < len(doc) and k - j < 8 and doc[k].is_alpha and not taken[k]:
-        k += 1
-    i = next((x for x in range(j, k) if _title_word(doc[x])), None)
-    if i is None:
-        return None
-    e = i
-    while e < len(doc) and not taken[e] and _title_word(doc[e]):
-        e += 1
-    if e - i < 2 or e > k or (e < len(doc) and taken[e]):  # one word, a run that goes on past the
-        return None  # phrase, or one cut short by a known name ("Deputy Spokesperson [Farhan Haq]")
-    # the office is in the run ("Deputy National Security Adviser Jon Finer"), or just before it
-    # ("human rights chief Volker Türk"), or is the mention itself: not "forces in Gaza City"
-    before = doc[e - 3] if e - 3 >= j else None
-    if (any(_is_office(t, heads) for t in doc[i:e - 2]) or (before is not None and _is_office(before, heads))
-            or (e - 2 == j and office)):
-        return e - 2, e
-    return None
-
-
-def _name_then_office(doc: Doc, mentions: list[Mention], heads: frozenset[str], taken: list[bool]):
-    """A person's name followed by an apposition with an office and an actor ("Jon Finer, the White
-    House deputy national security advisor,", "Georgios Petropoulos, head of the UN Office ..."):
-    (actor, name span) for each. The apposition starts with "the", an office or the actor, and ends
-    at its comma or a relative pronoun ("Jon Smith, who met the US envoy," is no US official)."""
-    at = {m.start: m for m in mentions}
-    i = 0
-    while i < len(doc):
-        if taken[i] or not _title_word(doc[i]):
-            i += 1
-            continue
-        e = i
-        while e < len(doc) and e - i < 3 and not taken[e] and _title_word(doc[e]):
-            e += 1
-        first = doc[e + 1] if e + 1 < len(doc) else None
-        if (e - i >= 2 and first is not None and doc[e].text == "," and not doc[i].is_stop
-                and (first.lower_ == "the" or _is_office(first, heads) or e + 1 in at)):
-            window = doc[e + 1:e + 12]  # the apposition, to its closing comma (no relative clause)
-            stop = next((t.i for t in window if t.text in (",", ".", ";", ":") or t.lower_ in _RELATIVE), e + 12)
-            m = next((at[x] for x in range(e + 1, stop) if x in at), None)
-            if m is not None and any(_is_office(t, heads) for t in doc[e + 1:stop]):
-                yield m.actor, (i, e)
-        i = e
+        return with_surnames(doc, mentions, _agent_heads(self.agents), set(self._forms))
 
 
 def _agent_head_end(doc: Doc, span: Span, agents) -> int:

@@ -30,9 +30,12 @@ from typing import Literal
 from spacy.tokens import Doc, Token
 
 from stancemap.extract import lexicon
+from stancemap.extract.spans import (CharSpan, _chars, _continued, _extent, _inside, _source_span, _subtree, _widen,
+                                     char_span, quotations)
+
+__all__ = ["Attribution", "CharSpan", "attributions", "char_span", "quotations"]
 
 Kind = Literal["verb", "quote", "parenthetical", "according", "noun", "transcript", "signoff"]
-CharSpan = tuple[int, int]
 
 # Verbs whose clausal complement (ccomp) is reported content. SPEECH_VERBS minus the light
 # verbs ("make", "describe") that report only with particular objects.
@@ -87,13 +90,9 @@ speculation estimate opinion position argument concern concerns complaint threat
 CUE_VERBS = CLAUSE_VERBS | XCOMP_VERBS | DOBJ_VERBS
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-QUOTE_MARKS = "\u201c\u201d\""
 QUOTE_OPEN = "\u201c\""
-OPEN_BEFORE = "([{\u2014\u2013\u2015-"
 # A dash and a short capitalised name closing a paragraph, after a quotation.
 SIGNOFF = re.compile(r"[ \t]*(\u2015|\u2014|\u2013|--?)[ \t]*([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,4})[ \t.]*(?:\n|$)")
-EDGE_PUNCT = set(",.;:!?-\u2014\u2013\u2015()[]") | {"--"}
-MAX_QUOTE = 2000  # characters; a longer "quotation" is a stray or unbalanced mark
 
 
 @dataclass(frozen=True)
@@ -116,107 +115,7 @@ class Attribution:
         }
 
 
-def char_span(doc: Doc, span: CharSpan):
-    """The tokens covering a character span (a spaCy Span), for callers that think in tokens."""
-    return doc.char_span(span[0], span[1], alignment_mode="expand")
 
-
-# --------------------------------------------------------------------------- spans
-def _chars(first: Token, last: Token) -> CharSpan:
-    return first.idx, last.idx + len(last.text)
-
-
-def _edge(t: Token, tokens: list[Token]) -> bool:
-    """Punctuation to drop at a span's edge: not quotation marks, nor a bracket the span opens."""
-    if t.is_space or t.dep_ == "cc":
-        return True
-    if t.text == ")":
-        return not any(x.text == "(" for x in tokens)
-    return t.text in EDGE_PUNCT
-
-
-def _trim(tokens: list[Token]) -> list[Token]:
-    """Drop edge punctuation (not quotation marks) and conjunctions of the whole span."""
-    while tokens and _edge(tokens[0], tokens):
-        tokens = tokens[1:]
-    while tokens and _edge(tokens[-1], tokens):
-        tokens = tokens[:-1]
-    return tokens
-
-
-def _paragraph(doc: Doc, start: int, end: int, anchor: int) -> tuple[int, int]:
-    """Clip ``start..end`` to the paragraph holding token ``anchor`` (parses cross headlines)."""
-    for i in range(anchor - 1, start - 1, -1):
-        if "\n" in doc[i].whitespace_ or "\n" in doc[i].text:
-            start = i + 1
-            break
-    for i in range(max(anchor, start), end):
-        if "\n" in doc[i].whitespace_ or "\n" in doc[i].text:
-            end = i + 1
-            break
-    return start, end
-
-
-def _extent(doc: Doc, start: int, end: int, skip: set[int] = frozenset(), anchor: int | None = None) -> CharSpan | None:
-    """Characters of tokens ``start..end-1`` minus ``skip``, trimmed; None when empty.
-
-    With ``anchor``, the span is first clipped to that token's paragraph.
-    """
-    if anchor is not None:
-        start, end = _paragraph(doc, start, end, anchor)
-    toks = _trim([doc[i] for i in range(start, end) if i not in skip])
-    return _chars(toks[0], toks[-1]) if toks else None
-
-
-def _subtree(t: Token) -> tuple[int, int]:
-    return t.left_edge.i, t.right_edge.i + 1
-
-
-def _source_span(doc: Doc, subj: Token) -> CharSpan | None:
-    """A subject's noun phrase, with the comma closing an appositive ("X, a spokesman, said")."""
-    span = _extent(doc, subj.left_edge.i, subj.right_edge.i + 1, anchor=subj.i)
-    end = subj.right_edge.i
-    if span and end + 1 < len(doc) and doc[end + 1].text == "," and any(
-            c.dep_ == "appos" or c.dep_ == "relcl" for c in subj.children):
-        span = span[0], doc[end + 1].idx + 1
-    return span
-
-
-# --------------------------------------------------------------------------- quotations
-def quotations(text: str) -> list[CharSpan]:
-    """Quoted stretches of ``text`` (marks included), each within one paragraph.
-
-    A mark (\u201c \u201d " or two apostrophes '') opens a quotation when it follows a space, a
-    paragraph start or a bracket and is followed by a non-space; otherwise it closes one.
-    This reads straight and curly marks alike and survives mixed or mistyped marks. A
-    quotation left open at the end of a paragraph (the convention for quotes running over
-    paragraphs) ends there.
-    """
-    out: list[CharSpan] = []
-    start = None
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        width = 2 if text.startswith("''", i) else 1 if ch in QUOTE_MARKS else 0
-        if ch == "\n":
-            if start is not None and i - start > 1:
-                out.append((start, i))
-            start = None
-        elif width:
-            before = text[i - 1] if i else "\n"
-            after = text[i + width] if i + width < n else " "
-            opens = (before.isspace() or before in OPEN_BEFORE) and not after.isspace()
-            if opens and start is None:
-                start = i
-            elif not opens and start is not None:
-                if i + width - start <= MAX_QUOTE:
-                    out.append((start, i + width))
-                start = None
-        i += max(width, 1)
-    if start is not None and n - start > 1:
-        out.append((start, n))
-    return out
 
 
 def _signoffs(doc: Doc, quotes: list[CharSpan]) -> list[Attribution]:
@@ -229,40 +128,6 @@ def _signoffs(doc: Doc, quotes: list[CharSpan]) -> list[Attribution]:
             out.append(Attribution((m.start(2), end), (m.start(1), m.end(1)), (qs, qe), "signoff"))
     return out
 
-
-def _widen(span: CharSpan, quotes: list[CharSpan], starts: list[int]) -> CharSpan:
-    """Widen content to the quotation it starts in or overlaps partly."""
-    s, e = span
-    k = bisect.bisect_right(starts, e) - 1
-    while k >= 0:
-        qs, qe = quotes[k]
-        if qe <= s:
-            break
-        partly = not (s <= qs and qe <= e)
-        if partly and (qs <= s + 2 or s < qs < e):
-            return min(s, qs), max(e, qe)
-        k -= 1
-    return span
-
-
-def _continued(text: str, content: CharSpan, cue: CharSpan, quotes: list[CharSpan], starts: list[int]) -> CharSpan:
-    """ "\u201cQ1,\u201d she said. \u201cQ2.\u201d": a quotation opening the next sentence of the paragraph
-    continues the quoted content before the cue."""
-    s, e = content
-    if not (text[s] in QUOTE_MARKS or text.startswith("''", s)) or cue[0] < e:
-        return content
-    k = bisect.bisect_left(starts, cue[1])
-    if k < len(quotes):
-        between = text[cue[1]:quotes[k][0]]
-        stop = between.find(".")
-        if "\n" not in between and stop >= 0 and len(between) < 120 and not between[stop + 1:].strip():
-            return s, quotes[k][1]
-    return content
-
-
-def _inside(pos: int, quotes: list[CharSpan], starts: list[int]) -> bool:
-    k = bisect.bisect_right(starts, pos) - 1
-    return k >= 0 and quotes[k][0] < pos < quotes[k][1] - 1
 
 
 # --------------------------------------------------------------------------- verb cues

@@ -55,19 +55,28 @@ class TreeScorer:
             return np.vstack([self.raw(X[i:i + chunk], chunk=chunk) for i in range(0, len(X), chunk)])
         n, t = len(X), len(self.roots)
         node = np.tile(self.roots, n)              # (row, tree) flattened, row-major
-        row = np.repeat(np.arange(n), t)
+        start = np.repeat(np.arange(n) * X.shape[1], t)  # where each walk's row starts in X.ravel()
         active = np.nonzero(~self.leaf[node])[0]   # only the walks not yet at a leaf move on
         Xf = X.ravel()
-        width = X.shape[1]
+        nan = bool(np.isnan(X).any())  # most blocks have no missing value: no test per node then
+        kids = self._children()
         while len(active):
             nd = node[active]
-            x = Xf[row[active] * width + self.feature[nd]]
-            go_left = np.where(np.isnan(x), self.missing_left[nd], x <= self.threshold[nd])
-            nxt = np.where(go_left, self.left[nd], self.right[nd])
+            x = Xf[start[active] + self.feature[nd]]
+            go_left = x <= self.threshold[nd]  # False for NaN, which goes where the tree learned
+            if nan:
+                go_left |= np.isnan(x) & self.missing_left[nd]
+            nxt = kids[go_left.view(np.int8), nd]
             node[active] = nxt
             active = active[~self.leaf[nxt]]
         vals = self.value[node].reshape(n, t)
         return self.baseline + vals @ self._class_matrix()
+
+    def _children(self) -> np.ndarray:
+        k = getattr(self, "_kids", None)
+        if k is None:
+            k = self._kids = np.stack([self.right, self.left])  # [goes left][node] -> the next node
+        return k
 
     def _class_matrix(self) -> np.ndarray:
         m = getattr(self, "_cm", None)

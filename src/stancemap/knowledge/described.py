@@ -56,6 +56,39 @@ def person_like(name: str) -> bool:
     return 2 <= len(words) <= 3 and not any(w.lower() in _ORG_WORDS for w in words)
 
 
+_GROUP_PLURALS = frozenset("republicans democrats dems conservatives liberals tories greens socialists".split())
+# Words of a name that is not a person's: "Trump Campaign", "Clinton Foundation", "Fox News",
+# "Wall Street", "Muslim Brotherhood".
+_NOT_PERSON = frozenset("""campaign foundation news times post journal network media street avenue hill square
+brotherhood caucus society center centre institution trust coalition alliance club team fund corps network
+matter parenthood""".split())
+
+
+def person_alias(alias: str, actor: Actor) -> bool:
+    """Whether a codebook alias names a person, so that "he" or "her" can refer back to it, where
+    the knowledge base does not know the name: "Bernie Sanders", "Mrs. Clinton", "Sanders" when
+    the actor's aliases also name him in full; not "the Trump campaign", "GOP", "Senate
+    Republicans", "Republican Party", "Tory MPs", "Clinton Foundation", "Fox News". A name of two
+    capitalised words no list knows ("Sinn Fein") still reads as a person's."""
+    words = alias.replace(".", " ").split()
+    if not words or words[0].lower() == "the" or len(words) > 4:
+        return False
+    if not all(w[:1].isupper() for w in words) or any((len(w) > 1 and w.isupper()) or (len(w) > 2 and w.endswith('s') and w[:-1].isupper()) for w in words):
+        return False  # lower-case words, acronyms: "GOP", "DNC", "Tory MPs"
+    if any(w.lower() in _ORG_WORDS or w.lower() in _HEAD_ORG or w.lower() in _GROUP_PLURALS or w.lower() in _NOT_PERSON
+           for w in words):
+        return False
+    name = _untitled(words)
+    if not name:
+        return False  # a title alone: "Prime Minister"
+    if name[-1].lower() in _ROLE_NOUNS and name[-1].lower().endswith("s"):
+        return False  # "Labour Members"
+    if actor.kind == "person" or len(words) >= 2:
+        return True  # "Bernie Sanders", "President Obama"
+    return any(len(o.split()) >= 2 and o.replace(".", " ").split()[-1] == alias and person_alias(o, actor)
+               for o in (actor.name, *actor.aliases) if o != alias)  # a surname
+
+
 def description_names(description: str) -> list[str]:
     out = []
     for m in _NAME.finditer(description or ""):
