@@ -248,13 +248,6 @@ class CandidateFinder:
         return ArticleCandidates(article, sents, ordered, claims, salience)
 
 
-# Singular nouns of one person's office or standing: "the president", "the Vermont senator".
-PERSON_NOUNS = frozenset("""president premier chancellor minister secretary ambassador envoy emir king queen sultan
-prince spokesman spokeswoman spokesperson chairman chairwoman leader senator governor congressman congresswoman
-candidate nominee frontrunner billionaire tycoon mogul businessman businesswoman negotiator diplomat
-commander rapporteur prosecutor mayor""".split())
-
-
 def _person_description(words: list[str], named: list[tuple[int, int]] = ()) -> int | None:
     """Where "the" begins a description of a person ("the president", "the former secretary of
     state", "the New York billionaire", "the U.S. president"): at most three words between it and
@@ -264,7 +257,7 @@ def _person_description(words: list[str], named: list[tuple[int, int]] = ()) -> 
     for j, w in enumerate(words):
         if w != "the":
             continue
-        k = next((x for x in range(j + 1, min(j + 5, len(words))) if words[x] in PERSON_NOUNS), None)
+        k = next((x for x in range(j + 1, min(j + 5, len(words))) if words[x] in lexicon.PERSON_NOUNS), None)
         if k is None or not all(x.replace(".", "").isalpha() or x in ("-", "'s", "’s") for x in words[j + 1:k]):
             continue
         if k + 1 < len(words) and words[k + 1] in ("'s", "’s"):

@@ -46,6 +46,13 @@ fear fears veto refusal condemnation
 NEGATIVE_EVALUATION = frozenset("mistake error disaster catastrophe violation unacceptable wrong red-line".split())
 POSITIVE_EVALUATION = frozenset("necessary essential imperative vital crucial important right no-brainer duty priority".split())
 
+# Singular nouns of one person's office or standing, that "the" makes a description of a person:
+# "the president", "the Vermont senator" (extract/candidates.py).
+PERSON_NOUNS = frozenset("""president premier chancellor minister secretary ambassador envoy emir king queen sultan
+prince spokesman spokeswoman spokesperson chairman chairwoman leader senator governor congressman congresswoman
+candidate nominee frontrunner billionaire tycoon mogul businessman businesswoman negotiator diplomat
+commander rapporteur prosecutor mayor""".split())
+
 # Verbs of saying and reporting: they pass their content's stance to their subject.
 SPEECH_VERBS = frozenset("""
 say tell add state announce declare claim insist argue note stress emphasise emphasize

@@ -169,12 +169,11 @@ class MentionFinder:
         knowledge base does not know it (``person_alias``). Read on the codebook's own spelling of
         the alias, not the article's ("ADA BRENNAN PUSHES ..." in a headline)."""
         actor = self._actors.get(actor_id)
-        if actor is not None:
-            want = norm(alias).removeprefix("the ")
-            alias = next((f for f in (actor.name, *actor.aliases, *actor.cased_aliases)
-                          if norm(f).removeprefix("the ") == want), alias)
-        key = (actor_id, alias, on)
+        key = (actor_id, norm(alias).removeprefix("the "), on)
         if key not in self._alias_people:
+            if actor is not None:
+                alias = next((f for f in (actor.name, *actor.aliases, *actor.cased_aliases)
+                              if norm(f).removeprefix("the ") == key[1]), alias)
             r = self.kb.resolve(alias, on)
             via = r.via or {}
             self._alias_people[key] = (via.get("kind") in ("role", "title") or str(via.get("entry", "")).startswith("person")
