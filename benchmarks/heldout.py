@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/heldout.py [--shared ../shared] [--model MODEL_DIR] [--extractor learned|rules]
 
 Each file is scored with ``score.py``'s metric against its codebook (``heldout-us2016.jsonl``:
-the US 2016 codebook). The built-in model's training set (``stancemap.learn.data.shipped_training_set``)
+the US 2016 codebook; ``heldout-gaza.jsonl``: the Gaza codebook). The built-in model's training set (``stancemap.learn.data.shipped_training_set``)
 reads only ``annotations/pool-*.jsonl``, so these articles are unseen by it.
 """
 
@@ -17,7 +17,8 @@ from stancemap.extract import make_extractor
 from stancemap.knowledge.codebook import load_codebook
 from stancemap.learn.data import load_offset_annotations
 
-CODEBOOKS = {"heldout-us2016.jsonl": "eval/us2016/codebook-us-2016.yaml"}
+CODEBOOKS = {"heldout-us2016.jsonl": "eval/us2016/codebook-us-2016.yaml",
+             "heldout-gaza.jsonl": "eval/codebook-gaza-2023.yaml"}
 
 
 def main() -> None:

@@ -17,5 +17,8 @@ def test_heldout_articles_are_not_trained_on(shared):
 
     held = {json.loads(line)["article_id"] for line in open(ANNOTATIONS / "heldout-us2016.jsonl", encoding="utf-8")}
     assert len(held) == 40
+    gaza = {json.loads(line)["article_id"] for line in open(ANNOTATIONS / "heldout-gaza.jsonl", encoding="utf-8")}
+    assert len(gaza) == 375
+    held |= gaza
     trained = {g.article.id for g in shipped_training_set(shared, ANNOTATIONS).articles}
     assert len(trained) > 1900 and not held & trained
