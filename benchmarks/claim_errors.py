@@ -21,7 +21,7 @@ sys.setrecursionlimit(10000)
 from stancemap.extract.learned import builtin_model_dir  # noqa: E402
 from stancemap.learn import crossval as CV  # noqa: E402
 from stancemap.learn.data import shipped_training_set  # noqa: E402
-from stancemap.learn.dataset import build  # noqa: E402
+from stancemap.learn.dataset import build, targets_of  # noqa: E402
 
 
 def main() -> None:
@@ -32,6 +32,7 @@ def main() -> None:
     a = ap.parse_args()
     if a.cache and Path(a.cache).exists():
         ds = pickle.load(open(a.cache, "rb"))
+        ds.targets = targets_of(shipped_training_set(a.shared, a.annotations))
     else:
         ds = build(shipped_training_set(a.shared, a.annotations), builtin_model_dir())
     s, _gold, preds, _P = CV.cross_validate(ds, n_folds=5, seed=0)

@@ -42,7 +42,7 @@ from stancemap.extract.learned import builtin_model_dir  # noqa: E402
 from stancemap.learn import crossval as CV  # noqa: E402
 from stancemap.learn import fit as F  # noqa: E402
 from stancemap.learn.data import shipped_training_set  # noqa: E402
-from stancemap.learn.dataset import build  # noqa: E402
+from stancemap.learn.dataset import build, targets_of  # noqa: E402
 
 
 def fmt(s) -> dict:
@@ -76,13 +76,18 @@ def main() -> None:
     ap.add_argument("--parts", default="cv,lio,topic,dev,rules",
                     help="which figures (run two processes with different parts on two cores; each updates --out)")
     ap.add_argument("--stages", default="groups,rows", help="groups (the shipped model), rows (best sentence only)")
+    ap.add_argument("--row-l2", type=float, default=None,
+                    help="leaf regularisation of the three-way row trees (default: fit.ROW_L2)")
     a = ap.parse_args()
+    if a.row_l2 is not None:
+        F.ROW_L2 = a.row_l2
     parts, stages = set(a.parts.split(",")), a.stages.split(",")
     t0 = time.time()
     ts = shipped_training_set(a.shared, a.annotations)
     dev_ids = {json.loads(line)["id"] for line in open(Path(a.shared) / "eval" / "dev-articles.jsonl")}
     if a.cache and Path(a.cache).exists():
         ds = pickle.load(open(a.cache, "rb"))
+        ds.targets = targets_of(ts)  # rows pickled before 2026-12-07 do not carry them
     else:
         ds = build(ts, a.base or builtin_model_dir())
         if a.cache:

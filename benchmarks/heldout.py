@@ -1,15 +1,19 @@
 """The shipped extractor on annotated articles it was never trained on (``annotations/heldout-*.jsonl``):
 
     .venv/bin/python benchmarks/heldout.py [--shared ../shared] [--model MODEL_DIR] [--extractor learned|rules]
+        [--dump FILE]
 
 Each file is scored with ``score.py``'s metric against its codebook (``heldout-us2016.jsonl``:
 the US 2016 codebook; ``heldout-gaza.jsonl``: the Gaza codebook). The built-in model's training set (``stancemap.learn.data.shipped_training_set``)
-reads only ``annotations/pool-*.jsonl``, so these articles are unseen by it.
+reads only ``annotations/pool-*.jsonl``, so these articles are unseen by it. ``--dump`` writes each
+article's gold and predicted claims (with confidence and evidence), to read the errors; doing so
+turns what is read into a development set, so keep it for explaining a figure, not for tuning.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from stancemap.evaluation.scoring import score
@@ -27,7 +31,9 @@ def main() -> None:
     ap.add_argument("--annotations", default="annotations")
     ap.add_argument("--model", default=None)
     ap.add_argument("--extractor", default="learned", choices=["learned", "rules"])
+    ap.add_argument("--dump", default=None, help="write each article's gold and predicted claims here (JSON lines)")
     a = ap.parse_args()
+    dump = open(a.dump, "w", encoding="utf-8") if a.dump else None
     print("| file | extractor | articles | gold | predicted | P | R | triple F1 | pair F1 | stance |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, cb_path in CODEBOOKS.items():
         path = Path(a.annotations) / name
@@ -38,9 +44,12 @@ def main() -> None:
         ex = make_extractor(cb, extractor=a.extractor, model=a.model)
         arts = [g.article for g in ts.articles]
         gold = {g.article.id: [{"actor": c.actor, "issue": c.issue, "stance": c.stance} for c in g.claims] for g in ts.articles}
-        pred = {art.id: [{"actor": c.actor, "issue": c.issue, "stance": c.stance.value} for c in claims if c.issue]
+        pred = {art.id: [{"actor": c.actor, "issue": c.issue, "stance": c.stance.value, "confidence": c.confidence,
+                          "evidence": c.evidence} for c in claims if c.issue]
                 for art, claims in ex.pipe(arts)}
         s = score(gold, pred)
+        for aid in gold if dump else ():
+            dump.write(json.dumps({"file": name, "article_id": aid, "gold": gold[aid], "pred": pred.get(aid, [])}) + "\n")
         print(f"| {name} | {ex.name} {ex.version} | {len(arts)} | {s.gold} | {s.predicted} | {s.triple[0]:.3f} | "
               f"{s.triple[1]:.3f} | {s.triple[2]:.3f} | {s.pair[2]:.3f} | {s.stance_acc:.3f} |")
 

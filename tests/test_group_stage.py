@@ -164,3 +164,23 @@ def test_enough_claims_fit_their_own_group_stage(tmp_path, monkeypatch):
     claims = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
     pairs = [(c["article_id"], c["actor"], c["issue"]) for c in claims if c.get("issue")]
     assert len(pairs) == len(set(pairs))  # one side per actor and issue in an article
+
+
+def test_a_target_pair_is_decided_against_whatever_side_its_sentences_lean():
+    """USA's sentences on aid lean support; with (USA, aid) a target (the issue is done to the
+    USA) every decider takes the opposing side, with the pair's whole chance of a claim."""
+    ac, keys, X, P = _article()
+    P = P.copy()
+    P[:2] = [[0.5, 0.4, 0.1], [0.2, 0.7, 0.1]]
+    width = len(PAIR_FEATURES) + len(SCALARS)
+    deciders = [BestRowDecider(None, 0.0), *(GroupDecider(_trees(width, c), len(SCALARS), None, 0.0, s, 0.5)
+                                             for s, c in (("rows", 2), ("votes", 2), ("trees", 3)))]
+    for d in deciders:
+        before = {(x.actor, x.issue, x.stance) for x in d.raw(ac, keys, X, P)}
+        assert ("USA", "aid", 1) in before
+        d.targets = frozenset({("USA", "aid")})
+        after = d.raw(ac, keys, X, P)
+        usa = [x for x in after if (x.actor, x.issue) == ("USA", "aid")]
+        assert [x.stance for x in usa] == [2] and usa[0].row == 1, type(d).__name__
+        # ISR's side on aid is its own
+        assert {(x.actor, x.stance) for x in after if x.actor == "ISR"} == {("ISR", 1)}

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from stancemap.cli import app
 from stancemap.evaluation import load_gold, score
+from stancemap.extract.learned import DECISION_REVISION
 from stancemap.knowledge.codebook import load_codebook
 from stancemap.knowledge.described import description_names, unfindable_actors, with_description_aliases
 
@@ -129,7 +130,7 @@ def test_claims_carry_model_version_and_verbatim_evidence(trained):
     assert got
     for aid, cs in got.items():
         for c in cs:
-            assert c["extractor"] == "stancemap.learned" and c["extractor_version"] == meta["version"]
+            assert c["extractor"] == "stancemap.learned" and c["extractor_version"] == f"{meta['version']}.{DECISION_REVISION}"
             assert texts[aid][c["start"]:c["end"]] == c["evidence"]
             assert 0.0 <= c["confidence"] <= 1.0 and c["speaker"]
 

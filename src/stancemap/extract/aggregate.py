@@ -131,6 +131,21 @@ def _issue_context(ac, keys, X: np.ndarray, n_sent: int) -> dict[str, tuple[floa
     return out
 
 
+def oppose_only(ac, keys, P: np.ndarray, targets: frozenset) -> np.ndarray:
+    """``P`` with the rows of each (actor, issue) in ``targets`` (the actor is what the issue is
+    done to: :mod:`stancemap.extract.targets`) taking the opposing side: their support
+    probability moves to oppose, the chance of a claim stays."""
+    if not targets:
+        return P
+    rows = [r for r, (pi, iid) in enumerate(keys) if (ac.pairs[pi].actor, iid) in targets]
+    if not rows:
+        return P
+    P = P.copy()
+    P[rows, 2] += P[rows, 1]
+    P[rows, 1] = 0.0
+    return P
+
+
 def pair_side(P: np.ndarray, rows: list[int], sides: str) -> tuple[int, int]:
     """(side, evidence row) of a pair from its rows' probabilities. ``sides`` "rows": the side of
     its most probable sentence, which is the evidence; "votes": the side with more probability
@@ -166,6 +181,7 @@ class GroupDecider:
                  mix: float = 1.0):
         self.trees, self.n_scalars, self.sides, self.mix = trees, n_scalars, sides, mix
         self.calibration, self.threshold = calibration, threshold
+        self.targets: frozenset = frozenset()  # (actor, issue) whose claims oppose: oppose_only
 
     def probabilities(self, F: np.ndarray) -> np.ndarray:
         """(none, support, oppose) per pair; with ``sides="rows"``, (no claim, claim, 0)."""
@@ -176,6 +192,7 @@ class GroupDecider:
 
     def raw(self, ac, keys, X: np.ndarray, P: np.ndarray) -> list[Decision]:
         """Every pair's most likely side with its raw probability (no threshold)."""
+        P = oppose_only(ac, keys, P, self.targets)
         pairs, F, groups = group_features(ac, keys, X, P, self.n_scalars)
         if not pairs:
             return []
@@ -183,8 +200,9 @@ class GroupDecider:
         out = []
         for g, q in zip(pairs, Q):
             if self.sides == "trees":
-                col = 1 if q[1] >= q[2] else 2
-                out.append(Decision(g[0], g[1], col, float(q[col]), _best_row(P, groups[g], col)))
+                col = 2 if g in self.targets or q[2] > q[1] else 1
+                p = q[1] + q[2] if g in self.targets else q[col]
+                out.append(Decision(g[0], g[1], col, float(p), _best_row(P, groups[g], col)))
             else:
                 col, r = pair_side(P, groups[g], self.sides)
                 out.append(Decision(g[0], g[1], col, float(self.mix * q[1] + (1.0 - self.mix) * P[r, col]), r))
@@ -202,8 +220,10 @@ class BestRowDecider:
 
     def __init__(self, calibration: dict | None, threshold: float):
         self.calibration, self.threshold = calibration, threshold
+        self.targets: frozenset = frozenset()
 
     def raw(self, ac, keys, X: np.ndarray, P: np.ndarray) -> list[Decision]:
+        P = oppose_only(ac, keys, P, self.targets)
         best: dict[tuple[str, str, int], tuple[float, int]] = {}
         for r, (pi, iid) in enumerate(keys):
             col = 1 if P[r, 1] >= P[r, 2] else 2

@@ -62,6 +62,13 @@ def model_scalars(meta: dict, model_dir: Path) -> int | None:
     return len(names)
 
 
+# What this code decides from a model's probabilities, beside the model itself: part of the
+# version each claim records ("1.1+4e98482fdd.d2"), so that a store re-extracts its articles when
+# it changes, as it does for a new model (their machine claims are replaced, reviewed ones kept).
+# d2 (2026-12-07): an issue's target opposes it (extract/targets.py).
+DECISION_REVISION = "d2"
+
+
 class Featurizer:
     """Candidates and feature rows for one codebook (what both training and extraction need)."""
 
@@ -93,7 +100,7 @@ class LearnedExtractor:
         self.codebook = codebook
         self.model_dir = Path(model_dir) if model_dir else builtin_model_dir()
         self.meta = read_meta(self.model_dir)
-        self.version = self.meta["version"]
+        self.version = f"{self.meta['version']}.{DECISION_REVISION}"
         self.threshold = float(self.meta.get("threshold", 0.5))
         self._n_scalars = model_scalars(self.meta, self.model_dir)
         self._kb, self._nlp = kb, nlp
@@ -108,12 +115,14 @@ class LearnedExtractor:
             return
         from stancemap.extract.aggregate import load_decider
         from stancemap.extract.scorers import load_scorer
+        from stancemap.extract.targets import issue_targets
 
         self.featurizer = Featurizer(self.codebook, self.model_dir, kb=self._kb, nlp=self._nlp)
         self.rules = self.featurizer.rules
         self.rules.failures = self.failures
         self.scorer = load_scorer(self.model_dir / "weights.npz", self.meta["scorer"], self.meta.get("n_scalars", 0))
         self.decider = load_decider(self.model_dir, self.meta)
+        self.decider.targets = issue_targets(self.codebook)
         self._built = True
 
     def extract(self, article: Article) -> list[Claim]:

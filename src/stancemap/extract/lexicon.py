@@ -198,6 +198,15 @@ spill bomb weapon annex forced
 """.split())
 HARM_WORDS = frozenset({"war", "arms"})
 
+# Words that make what follows them in an issue's label the one it is done to: "Destroying Hamas",
+# "Genocide case against Israel", "Impeaching the president", "Sanctions on Russia". An actor so
+# named is the issue's target; its position, if it has one, is against (extract/targets.py).
+# Matched as word prefixes.
+TARGET_PREFIXES = tuple("""
+destroy dismantl eliminat eradicat defeat crush annihilat obliterat oust overthrow topple
+against sanction impeach prosecut indict punish boycott expel isolat disarm
+""".split())
+
 
 # Cues that need their particle: "rule out" opposes, "Hamas-ruled" does not.
 NEEDS_PARTICLE = {"rule": "out"}

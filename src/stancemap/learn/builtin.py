@@ -61,11 +61,12 @@ def main(argv: list[str] | None = None) -> None:
     if a.cache:  # rows are reused from there if it exists (the same data and code make the same rows)
         import pickle
 
-        from stancemap.learn.dataset import build
+        from stancemap.learn.dataset import build, targets_of
 
         if Path(a.cache).exists():
             with open(a.cache, "rb") as fh:
                 ds = pickle.load(fh)
+            ds.targets = targets_of(ts)  # rows pickled before 2026-12-07 do not carry them
         else:
             ds = build(ts, out)
             with open(a.cache, "wb") as fh:

@@ -50,9 +50,12 @@ def _decider(ds: Dataset, P: np.ndarray, arts, rows_of, *, stage: str, seed: int
     """
     if stage == "rows":
         cal, thr, _ = _calibrate(ds, P, arts, rows_of, row_ok, only)
-        return BestRowDecider(cal, thr)
-    arrays, cal, thr, _ = D.fit_decider(ds, P, arts, n_scalars=len(SCALARS), seed=seed, row_ok=row_ok, only=only)
-    return D.decider_from(arrays, len(SCALARS), cal, thr)
+        d = BestRowDecider(cal, thr)
+    else:
+        arrays, cal, thr, _ = D.fit_decider(ds, P, arts, n_scalars=len(SCALARS), seed=seed, row_ok=row_ok, only=only)
+        d = D.decider_from(arrays, len(SCALARS), cal, thr)
+    d.targets = getattr(ds, "targets", frozenset())  # rows pickled before targets existed have none
+    return d
 
 
 class _View:

@@ -28,6 +28,7 @@ class Dataset:
     keys: list           # per article: [(pair index, issue id)] for its rows
     candidates: list     # per article: ArticleCandidates
     row_issue: np.ndarray  # issue id of each row (for leave-issues-out)
+    targets: frozenset = frozenset()  # (actor, issue): the actor is what the issue is done to (extract/targets.py)
 
     def row_si(self) -> np.ndarray:
         """Each row's (sentence, issue) within its article, as one number: the rows of one
@@ -79,7 +80,14 @@ def build(ts: TrainingSet, model_dir, *, kb=None, nlp=None, progress: Callable[[
             if progress:
                 progress(len(part))
     return Dataset(np.vstack(Xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(ra), arts, keys, cands,
-                   np.concatenate(ri) if ri else np.zeros(0, dtype=object))
+                   np.concatenate(ri) if ri else np.zeros(0, dtype=object), targets_of(ts))
+
+
+def targets_of(ts: TrainingSet) -> frozenset:
+    """Every codebook's targets (:func:`stancemap.extract.targets.issue_targets`)."""
+    from stancemap.extract.targets import issue_targets
+
+    return frozenset().union(*(issue_targets(cb) for cb in ts.codebooks.values()))
 
 
 def _labels(g, ac, keys) -> tuple[np.ndarray, np.ndarray]:

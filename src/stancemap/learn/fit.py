@@ -29,6 +29,7 @@ MIN_THRESHOLD = 0.30
 STANCE_ITERATIONS = 300
 BAG = 2  # three-way tree models averaged (stancemap.extract.scorers.BagScorer)
 FACTOR_MIX = 0.5  # the sentence-issue x holder trees' share of a row's claim probability (scorers.FactoredScorer)
+ROW_L2 = 1.0  # leaf regularisation of the three-way row trees
 SMALL = 200  # fewer positive rows than this: shallow trees; on top of a base model, its calibration and a quarter of its say
 
 
@@ -108,7 +109,7 @@ def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "tree
     n_pos = int((y_fit > 0).sum())
     small = n_pos < SMALL  # a few articles: shallow trees, fewer of them, leaves of a few examples
     trees = HistGradientBoostingClassifier(max_iter=iterations if not small else 60, learning_rate=0.1,
-                                           max_leaf_nodes=31 if not small else 7, l2_regularization=1.0,
+                                           max_leaf_nodes=31 if not small else 7, l2_regularization=ROW_L2,
                                            min_samples_leaf=min(20, max(3, n_pos // 5)), random_state=seed,
                                            early_stopping=False)
     stance = fit_stance(X, y, w, seed=seed, prior=prior) if stance_model else {}
