@@ -184,3 +184,7 @@ def test_a_target_pair_is_decided_against_whatever_side_its_sentences_lean():
         assert [x.stance for x in usa] == [2] and usa[0].row == 1, type(d).__name__
         # ISR's side on aid is its own
         assert {(x.actor, x.stance) for x in after if x.actor == "ISR"} == {("ISR", 1)}
+        # rows the scorer is sure hold no claim (a tie at zero) still give a target no support
+        P0 = P.copy()
+        P0[:2] = [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]
+        assert all(x.stance == 2 for x in d.raw(ac, keys, X, P0) if (x.actor, x.issue) == ("USA", "aid"))

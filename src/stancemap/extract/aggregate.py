@@ -205,6 +205,8 @@ class GroupDecider:
                 out.append(Decision(g[0], g[1], col, float(p), _best_row(P, groups[g], col)))
             else:
                 col, r = pair_side(P, groups[g], self.sides)
+                if col == 1 and g in self.targets:  # a tie at no probability at all is not support either
+                    col, r = 2, _best_row(P, groups[g], 2)
                 out.append(Decision(g[0], g[1], col, float(self.mix * q[1] + (1.0 - self.mix) * P[r, col]), r))
         return out
 
@@ -226,7 +228,7 @@ class BestRowDecider:
         P = oppose_only(ac, keys, P, self.targets)
         best: dict[tuple[str, str, int], tuple[float, int]] = {}
         for r, (pi, iid) in enumerate(keys):
-            col = 1 if P[r, 1] >= P[r, 2] else 2
+            col = 2 if P[r, 2] > P[r, 1] or (ac.pairs[pi].actor, iid) in self.targets else 1
             k = (ac.pairs[pi].actor, iid, col)
             if k not in best or P[r, col] > best[k][0]:
                 best[k] = (float(P[r, col]), r)
