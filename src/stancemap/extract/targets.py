@@ -22,7 +22,7 @@ from stancemap.extract.lexicon import TARGET_PREFIXES
 from stancemap.model import Codebook
 
 _WORD = re.compile(r"[\w'’-]+")
-_GAP = frozenset("the a an of on or and to at in its their".split())  # "case against the State of Israel"
+_GAP = frozenset("the a an of on or and to at in its their".split())  # small words between: "sanctions on the PLO"
 
 
 def _words(text: str) -> list[str]:
