@@ -4,7 +4,7 @@
                    date, references, and what the rule extractor attributes (see candidates.py);
 2. ``features``    each (sentence, actor) pair against each plausible codebook issue, read from
                    the issue's label, description and keywords only (see features.py);
-3. ``score``       the model's probabilities for support, oppose and nothing (numpy only);
+3. ``score``       the model's probabilities for support, oppose and nothing (numpy and onnxruntime);
 4. ``decide``      one decision per (actor, issue) in the article, from all its sentences and the
                    article around them (see aggregate.py): none, support or oppose, with a
                    calibrated confidence, kept when it reaches the model's threshold; the

@@ -1,10 +1,11 @@
 """Model scorers evaluated in numpy: what a trained model's weights file holds, and how it scores.
 
-Training uses scikit-learn (the ``train`` extra); inference needs only numpy. A scorer maps
+Training uses scikit-learn (the ``train`` extra); inference needs numpy and onnxruntime. A scorer maps
 feature rows to class probabilities (none, support, oppose).
 
 - ``trees``: gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier), stored as
-  flat node arrays; every tree is walked at once, one level per step.
+  flat node arrays; walked by onnxruntime (compiled.py), or in numpy where it is missing (every
+  tree at once, one level per step).
 - ``linear``: a multinomial logistic regression (coefficients and intercepts).
 
 Any of them may carry a **stance model** (arrays ``stance_*``): binary trees fitted on claim rows
@@ -49,10 +50,28 @@ class TreeScorer:
         self.tree_class = arrays["tree_class"].astype(np.int32)  # (n_trees,) which raw score it adds to
         self.baseline = arrays["baseline"].astype(np.float64)    # (n_raw,)
         self.depth = int(arrays["max_depth"])
+        self._compiled = None  # onnxruntime's walk of these trees (extract/compiled.py), built when first used
 
-    def raw(self, X: np.ndarray, *, chunk: int = 128) -> np.ndarray:
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"} | {"_compiled": None}
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """Each row's raw scores: the baseline plus the leaf values its trees reach."""
+        if len(X) == 0:
+            return np.zeros((0, len(self.baseline)))
+        compiled = getattr(self, "_compiled", None)
+        if compiled is None:
+            from stancemap.extract.compiled import compile_trees
+
+            compiled = self._compiled = compile_trees(self) or False
+        if compiled:
+            return self.baseline + compiled.raw(X)
+        return self.raw_numpy(X)
+
+    def raw_numpy(self, X: np.ndarray, *, chunk: int = 128) -> np.ndarray:
+        """``raw`` walked in numpy (where onnxruntime is missing; the reference the compiled walk is tested against)."""
         if len(X) > chunk:  # blocks of rows keep the walk's arrays in the processor's cache
-            return np.vstack([self.raw(X[i:i + chunk], chunk=chunk) for i in range(0, len(X), chunk)])
+            return np.vstack([self.raw_numpy(X[i:i + chunk], chunk=chunk) for i in range(0, len(X), chunk)])
         n, t = len(X), len(self.roots)
         node = np.tile(self.roots, n)              # (row, tree) flattened, row-major
         start = np.repeat(np.arange(n) * X.shape[1], t)  # where each walk's row starts in X.ravel()
