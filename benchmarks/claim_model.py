@@ -78,9 +78,13 @@ def main() -> None:
     ap.add_argument("--stages", default="groups,rows", help="groups (the shipped model), rows (best sentence only)")
     ap.add_argument("--row-l2", type=float, default=None,
                     help="leaf regularisation of the three-way row trees (default: fit.ROW_L2)")
+    ap.add_argument("--bag", type=int, default=None,
+                    help="three-way tree models averaged (default: fit.BAG)")
     a = ap.parse_args()
     if a.row_l2 is not None:
         F.ROW_L2 = a.row_l2
+    if a.bag is not None:
+        F.BAG = a.bag
     parts, stages = set(a.parts.split(",")), a.stages.split(",")
     t0 = time.time()
     ts = shipped_training_set(a.shared, a.annotations)

@@ -28,6 +28,7 @@ def _page(title, date, body):
 
 class Site(BaseHTTPRequestHandler):
     hits: Counter = Counter()
+    arrivals: list = []  # (time.monotonic(), path) of each request, as the server saw it
     conditional: Counter = Counter()
     busy_left = {"n": 1}
     feed_etag = '"feed-v1"'
@@ -46,6 +47,7 @@ class Site(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802
         path = self.path
+        self.arrivals.append((time.monotonic(), path))
         self.hits[path] += 1
         host = f"http://{self.headers['Host']}"
         if path == "/robots.txt":
@@ -91,6 +93,7 @@ class Site(BaseHTTPRequestHandler):
 @pytest.fixture
 def site():
     Site.hits = Counter()
+    Site.arrivals = []
     Site.conditional = Counter()
     Site.busy_left = {"n": 1}
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
@@ -169,10 +172,21 @@ def test_redirect_loop_and_size_cap_fail_clearly(site, store):
 
 
 def test_per_host_rate_limit_spaces_requests(site, store):
-    fetcher, waits = _fetcher(min_interval=0.2)
-    with fetcher:
-        fetch_urls(store, [f"{site}/a1.html", f"{site}/a2.html"], fetcher)
-    assert len([w for w in waits if 0 < w <= 0.2]) >= 2  # robots.txt, a1, a2: each waits its turn
+    # A clock that moves only when the fetcher sleeps: the requests (to the real local server) take
+    # no time on it, so each must wait its whole turn, however loaded the machine is.
+    now = [0.0]
+    waits = []
+
+    def sleep(s):
+        waits.append(s)
+        now[0] += s
+
+    policy = Politeness(min_interval=0.2, retries=1, backoff=0.05, timeout=5.0, max_bytes=100_000)
+    with Fetcher(policy, sleep=sleep, clock=lambda: now[0]) as fetcher:
+        rep = fetch_urls(store, [f"{site}/a1.html", f"{site}/a2.html"], fetcher)
+    assert not rep.failed and store.count_articles() == 2
+    assert [p for _t, p in Site.arrivals] == ["/robots.txt", "/a1.html", "/a2.html"]
+    assert waits == pytest.approx([0.2, 0.2])  # robots.txt goes first; a1 and a2 each wait 0.2 s
 
 
 def test_watch_stops_cleanly_and_resumes(site, tmp_path):

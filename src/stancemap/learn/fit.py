@@ -93,10 +93,11 @@ def prior_arrays(model_dir: Path) -> dict[str, np.ndarray] | None:
 
 def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "trees", seed: int = 0,
                iterations: int = 150, prior: dict[str, np.ndarray] | None = None,
-               stance_model: bool = True, bag: int = BAG, si: np.ndarray | None = None) -> Fitted:
+               stance_model: bool = True, bag: int | None = None, si: np.ndarray | None = None) -> Fitted:
     """Row scorer arrays. ``si``: each row's sentence-issue id (``Dataset.row_si``); with it, and
     enough claims and no prior, the factored trees are fitted too (``fit_factored``)."""
     _require_sklearn()
+    bag = BAG if bag is None else bag
     from sklearn.base import clone
     from sklearn.ensemble import HistGradientBoostingClassifier
 
