@@ -66,6 +66,31 @@ def test_without_onnxruntime_the_numpy_walk_is_used(monkeypatch):
     assert ts._compiled is False
 
 
+def test_only_the_columns_the_trees_read_are_copied_in_blocks_of_rows(monkeypatch):
+    # the same trees reading columns 4 and 2 of six (the others junk), run two rows at a time
+    ts = _hand_made()
+    ts.feature = np.where(ts.leaf, 0, np.where(ts.feature == 0, 4, 2)).astype(np.int32)
+    wide = np.full((len(ROWS), 6), 7.5, dtype=np.float32)
+    wide[:, 4], wide[:, 2] = ROWS[:, 0], ROWS[:, 1]
+    monkeypatch.setattr(compiled, "_CHUNK", 2)
+    assert np.array_equal(ts.raw(wide), EXPECTED)
+    assert ts._compiled and list(ts._compiled.used) == [2, 4]
+    assert np.array_equal(ts.raw_numpy(wide), EXPECTED)
+
+
+def test_a_node_shared_by_trees_of_two_outputs_is_walked_in_numpy():
+    # two trees (outputs 0 and 1) share every node: ONNX gives a leaf one output, so no compiling
+    ts = TreeScorer({
+        "feature": np.array([0, 0, 0]), "threshold": np.array([0.0, 0, 0]),
+        "left": np.array([1, 0, 0]), "right": np.array([2, 0, 0]), "is_leaf": np.array([False, True, True]),
+        "value": np.array([0, 1.0, 2.0]), "missing_left": np.array([False] * 3),
+        "roots": np.array([0, 0]), "tree_class": np.array([0, 1]), "baseline": np.array([0.0, 0.0]),
+        "max_depth": np.array(1)})
+    X = np.array([[-1.0], [1.0]])
+    assert np.array_equal(ts.raw(X), [[1.0, 1.0], [2.0, 2.0]])  # each tree adds its leaf to its output
+    assert ts._compiled is False
+
+
 def test_a_compiled_scorer_pickles_and_scores_again():
     ts = _hand_made()
     ts.raw(ROWS)
