@@ -1,6 +1,7 @@
 """Words per second per core: stancemap's extractor beside spaCy, over the same texts, in one run.
 
     .venv/bin/python benchmarks/throughput.py [--corpus PATH] [--limit N] [--seed S]
+    .venv/bin/python benchmarks/throughput.py --limit 400 --stages   # CPU seconds by stage
 
 Rows: stancemap ``Extractor(...).pipe`` (everything: sentence prefilter, parse, claims);
 spaCy's ``en_core_web_sm`` full pipeline (``nlp.pipe``, what a user would run by hand);
@@ -78,6 +79,42 @@ def run_spacy(articles, *, full: bool):
     return {"name": name, "wall": wall, "cpu": cpu, "load": load_s, "extra": f"{n} tokens"}
 
 
+def stage_times(articles, chunk: int = 32) -> dict[str, float]:
+    """CPU seconds of the learned extractor's stages, as ``LearnedExtractor.pipe`` runs them on
+    batches of ``chunk`` articles: candidates (sentences, names, references, the rules' parse),
+    feature rows, the row scorer (its trees), the group stage (features, trees, decisions)."""
+    import numpy as np
+
+    from stancemap.extract.features import article_rows
+    from stancemap.extract.learned import LearnedExtractor
+    from stancemap.knowledge.codebook import builtin_codebook
+
+    ext = LearnedExtractor(builtin_codebook())
+    list(ext.pipe(articles[:1]))
+    f = ext.featurizer
+    spent = dict.fromkeys(("candidates", "feature rows", "row scorer", "group stage"), 0.0)
+
+    def timed_cpu(stage, fn):
+        c = time.process_time()
+        out = fn()
+        spent[stage] += time.process_time() - c
+        return out
+
+    rows = 0
+    for i in range(0, len(articles), chunk):
+        acs = timed_cpu("candidates", lambda: f.finder.pipe(articles[i:i + chunk]))
+        parts = timed_cpu("feature rows", lambda: [article_rows(ac, f.view, f.embedder) for ac in acs])
+        X = np.vstack([x for x, _ in parts])
+        rows += len(X)
+        P = timed_cpu("row scorer", lambda: ext.scorer.predict_proba(X))
+        s = 0
+        for ac, (x, keys) in zip(acs, parts):
+            timed_cpu("group stage", lambda: list(ext.decider.decide(ac, keys, X[s:s + len(x)], P[s:s + len(x)])))
+            s += len(x)
+    spent["rows"] = rows
+    return spent
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -85,9 +122,20 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--skip-spacy", action="store_true", help="time only stancemap's extractor")
     ap.add_argument("--extractor", default="learned", choices=("learned", "rules"))
+    ap.add_argument("--stages", action="store_true", help="CPU seconds of the learned extractor's stages instead")
     args = ap.parse_args()
 
     articles = load_articles(args.corpus, args.limit, args.seed)
+    if args.stages:
+        got = stage_times(articles)
+        rows = int(got.pop("rows"))
+        print(f"{len(articles)} articles, {rows:,} feature rows; CPU seconds by stage\n")
+        print("| stage | CPU s | share |\n|---|---:|---:|")
+        total = sum(got.values())
+        for k, v in got.items():
+            print(f"| {k} | {v:.1f} | {v / total:.0%} |")
+        print(f"| all | {total:.1f} | |")
+        return
     words = sum(len(a.text.split()) for a in articles)
     print(f"{len(articles)} articles, {words:,} words, from {args.corpus.name}; "
           f"{dt.date.today()}, Python {platform.python_version()}, 1 process, 1 numeric thread\n")
