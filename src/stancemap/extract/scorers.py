@@ -1,4 +1,4 @@
-"""Model scorers evaluated in numpy: what a trained model's weights file holds, and how it scores.
+"""Model scorers: what a trained model's weights file holds, and how it scores (numpy; trees by onnxruntime).
 
 Training uses scikit-learn (the ``train`` extra); inference needs numpy and onnxruntime. A scorer maps
 feature rows to class probabilities (none, support, oppose).
