@@ -42,7 +42,7 @@ from stancemap.extract.learned import builtin_model_dir  # noqa: E402
 from stancemap.learn import crossval as CV  # noqa: E402
 from stancemap.learn import fit as F  # noqa: E402
 from stancemap.learn.data import shipped_training_set  # noqa: E402
-from stancemap.learn.dataset import build, targets_of  # noqa: E402
+from stancemap.learn.dataset import build, fingerprints_of, targets_of  # noqa: E402
 
 
 def fmt(s) -> dict:
@@ -92,6 +92,7 @@ def main() -> None:
     if a.cache and Path(a.cache).exists():
         ds = pickle.load(open(a.cache, "rb"))
         ds.targets = targets_of(ts)  # rows pickled before 2026-12-07 do not carry them
+        ds.issue_fps = fingerprints_of(ts)  # nor, before the cue model (2026-12-07, evening), the issues' fingerprints
     else:
         ds = build(ts, a.base or builtin_model_dir())
         if a.cache:
@@ -99,9 +100,9 @@ def main() -> None:
     print(f"{len(ds.articles)} articles, {sum(len(g.claims) for g in ds.articles)} claims, {len(ds.y)} rows "
           f"({time.time() - t0:.0f} s)", flush=True)
     res: dict = {"articles": len(ds.articles), "claims": sum(len(g.claims) for g in ds.articles)}
-    P = None
+    P, cue_sides = None, {}
     if "cv" in parts:
-        cv, gold, preds, P = CV.cross_validate(ds, seed=a.seed)
+        cv, gold, preds, P = CV.cross_validate(ds, seed=a.seed, sides=cue_sides)
         res["cv"] = fmt(cv)
         for cb in sorted({g.codebook for g in ds.articles}):
             ids = {g.article.id for g in ds.articles if g.codebook == cb}
@@ -124,7 +125,7 @@ def main() -> None:
     for stage in stages:
         tag = "" if stage == "groups" else " (best row)"
         if stage == "rows" and "cv" in parts:
-            res["cv" + tag] = fmt(CV.cross_validate(ds, seed=a.seed, P=P, stage=stage)[0])
+            res["cv" + tag] = fmt(CV.cross_validate(ds, seed=a.seed, P=P, stage=stage, sides=cue_sides)[0])
         if "lio" in parts:
             res["leave_issues_out" + tag] = fmt(CV.leave_issues_out(ds, seed=a.seed, stage=stage))
             print("lio" + tag, res["leave_issues_out" + tag], f"({time.time() - t0:.0f} s)", flush=True)

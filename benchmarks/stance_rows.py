@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/stance_rows.py --cache /tmp/ds.pkl [--without STANCE_SCALARS]
     .venv/bin/python benchmarks/stance_rows.py --cache /tmp/ds.pkl --without NONE --hypotheses minilm
+    .venv/bin/python benchmarks/stance_rows.py --cache /tmp/ds.pkl --without NONE --cues
 
 The claim rows are the (sentence, actor, issue) rows that hold a gold claim's evidence. The stance
 trees (``stancemap.learn.fit.stance_trees``, as ``fit_stance`` makes them) are fitted on some and
@@ -12,7 +13,9 @@ the ROC curve and the share of oppose rows found there. A minute or two on one c
 meant for the stance can be tried before a whole model is. ``--cache``: the rows that
 ``benchmarks/claim_model.py --cache`` pickles (built here if missing).
 
-``--without NONE`` compares nothing away. ``--hypotheses static|minilm`` adds, as an experiment,
+``--without NONE`` compares nothing away. ``--cues``: the stance trees with the cue model of
+``stancemap.extract.sides`` on the rows of issues the training rows do not know, as extraction
+does it. ``--hypotheses static|minilm`` adds, as an experiment,
 how much nearer a claim row's sentence is to "ACTOR opposes LABEL" than to "ACTOR supports LABEL"
 (and three more such pairs of hypotheses, from the issue's label and description), embedded by
 the model's static vectors or by all-MiniLM-L6-v2 itself (``stancemap.extract.encoder``, numpy:
@@ -85,16 +88,27 @@ def hypothesis_features(ds, pos: np.ndarray, codebooks: dict, encoder: str) -> n
                      for n, f in enumerate(fills)])
 
 
-def held_out_sides(ds, X: np.ndarray, seed: int = 0) -> dict[str, float]:
+def held_out_sides(ds, X: np.ndarray, seed: int = 0, cues: bool = False) -> dict[str, float]:
     """Accuracy of the stance trees over the claim rows' columns ``X``: 5-fold, leave-issues-out,
-    and each topic left out (accuracy, AUC, oppose recall)."""
+    and each topic left out (accuracy, AUC, oppose recall). ``cues``: as extraction does, on the
+    rows whose issue the training rows do not know, P(oppose) mixed with the cue model's
+    (``stancemap.learn.sides.fit_cue_sides``, ``stancemap.extract.sides``)."""
     from sklearn.metrics import roc_auc_score
+
+    from stancemap.extract.sides import CueSides
+    from stancemap.learn.sides import fit_cue_sides
 
     pos, opp = claim_rows(ds)
     arts, w = ds.row_article[pos], ds.w[pos]
+    fps = ds.row_fingerprints()[pos] if cues else None
 
     def fit_score(tr, te):
-        return F.stance_trees(seed).fit(X[tr], opp[tr], sample_weight=w[tr]).predict_proba(X[te])[:, 1]
+        p = F.stance_trees(seed).fit(X[tr], opp[tr], sample_weight=w[tr]).predict_proba(X[te])[:, 1]
+        if not cues:
+            return p
+        sides = CueSides(fit_cue_sides(X[tr], opp[tr] + 1, w[tr], fps[tr]))
+        unseen = np.array([f not in sides.seen for f in fps[te]])
+        return np.where(unseen, (1 - sides.mix) * p + sides.mix * sides.oppose(X[te]), p)
 
     cv = np.zeros(len(pos))
     for fold in F.folds_by_article(len(ds.articles), 5, seed):
@@ -129,6 +143,8 @@ def main() -> None:
     ap.add_argument("--without", default="STANCE_SCALARS",
                     help="a tuple of stancemap.extract.features naming the scalars to leave out for the "
                          "comparison (NONE: leave nothing out)")
+    ap.add_argument("--cues", action="store_true",
+                    help="add the trees with the cue model on issues they do not know (stancemap.extract.sides)")
     ap.add_argument("--hypotheses", choices=("static", "minilm"), default=None,
                     help="add the hypothesis similarities (an experiment; see above)")
     a = ap.parse_args()
@@ -138,6 +154,9 @@ def main() -> None:
     if Path(a.cache).exists():
         with open(a.cache, "rb") as fh:
             ds = pickle.load(fh)
+        from stancemap.learn.dataset import fingerprints_of
+
+        ds.issue_fps = fingerprints_of(ts)  # rows pickled before the cue model (2026-12-07, evening) do not carry them
     else:
         from stancemap.extract.learned import builtin_model_dir
         from stancemap.learn.dataset import build
@@ -161,8 +180,11 @@ def main() -> None:
         G = hypothesis_features(ds, pos, ts.codebooks, a.hypotheses)
         variants.append((f"all + {a.hypotheses} hypotheses", np.column_stack([ds.X[pos][:, every], G])))
     header = None
-    for name, X in variants:
-        got = held_out_sides(ds, X)
+    runs = [(name, X, False) for name, X in variants]
+    if a.cues:
+        runs.append(("all, cues on unknown issues", ds.X[pos][:, every], True))
+    for name, X, cues in runs:
+        got = held_out_sides(ds, X, cues=cues)
         if header is None:
             header = list(got)
             print("| scalars | " + " | ".join(header) + " |\n|---|" + "---:|" * len(header))

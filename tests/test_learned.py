@@ -116,6 +116,21 @@ def test_a_few_articles_of_a_new_codebook_teach_the_model(trained):
     assert taught.triple[0] >= 0.8 and taught.triple[1] >= 0.7, taught.lines()
 
 
+def test_a_model_trained_on_a_few_articles_keeps_the_built_in_cue_model(trained):
+    """Twelve articles on top of the built-in model keep its stance trees and its cue model
+    (extract/sides.py), and the new codebook's issues stay unknown to both, so the cues pick
+    their sides."""
+    from stancemap.extract.learned import builtin_model_dir
+    from stancemap.extract.sides import ARRAYS, codebook_fingerprints, load_sides
+
+    with np.load(trained / "weights.npz") as z, np.load(builtin_model_dir() / "weights.npz") as b:
+        for k in ARRAYS:
+            np.testing.assert_array_equal(z[k], b[k])
+    sides = load_sides(trained / "weights.npz")
+    new = codebook_fingerprints(load_codebook(DATA / "codebook.yaml")).values()
+    assert sides is not None and not set(new) & sides.seen
+
+
 def test_evaluate_with_a_model(trained):
     r = runner.invoke(app, ["evaluate", "--gold", str(DATA / "test-gold.jsonl"), "--articles", str(DATA / "test-articles.jsonl"),
                             "--codebook", str(DATA / "codebook.yaml"), "--model", str(trained), "--thresholds"])

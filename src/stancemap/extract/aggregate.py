@@ -146,6 +146,19 @@ def oppose_only(ac, keys, P: np.ndarray, targets: frozenset) -> np.ndarray:
     return P
 
 
+def with_cue_sides(decider, keys, X: np.ndarray, P: np.ndarray) -> np.ndarray:
+    """``P`` with the side of each row on an issue the model does not know split by its cue model
+    (``decider.cue_sides``, :mod:`stancemap.extract.sides`; ``decider.fingerprints`` maps the
+    codebook's issue ids to their fingerprints). Only which side a pair takes reads it: whether
+    the pair holds a claim, and how sure the model is, are decided on the row scorer's own
+    probabilities, as the stage was fitted. (A group stage whose own trees pick the side,
+    ``sides="trees"``, does not read it; the built-in and newly trained models vote, "votes".)"""
+    sides = getattr(decider, "cue_sides", None)
+    if sides is None or not len(P):
+        return P
+    return sides.apply(P, X, [decider.fingerprints.get(iid, "") for _pi, iid in keys])
+
+
 def pair_side(P: np.ndarray, rows: list[int], sides: str) -> tuple[int, int]:
     """(side, evidence row) of a pair from its rows' probabilities. ``sides`` "rows": the side of
     its most probable sentence, which is the evidence; "votes": the side with more probability
@@ -182,6 +195,8 @@ class GroupDecider:
         self.trees, self.n_scalars, self.sides, self.mix = trees, n_scalars, sides, mix
         self.calibration, self.threshold = calibration, threshold
         self.targets: frozenset = frozenset()  # (actor, issue) whose claims oppose: oppose_only
+        self.cue_sides = None  # stancemap.extract.sides.CueSides: the side on issues the model does not know
+        self.fingerprints: dict[str, str] = {}  # issue id -> fingerprint (extract/sides.py)
 
     def probabilities(self, F: np.ndarray) -> np.ndarray:
         """(none, support, oppose) per pair; with ``sides="rows"``, (no claim, claim, 0)."""
@@ -192,7 +207,10 @@ class GroupDecider:
 
     def raw(self, ac, keys, X: np.ndarray, P: np.ndarray) -> list[Decision]:
         """Every pair's most likely side with its raw probability (no threshold)."""
-        P = oppose_only(ac, keys, P, self.targets)
+        mixed = with_cue_sides(self, keys, X, P)
+        S = None if mixed is P else oppose_only(ac, keys, mixed, self.targets)  # which side, if the cues have a say
+        P = oppose_only(ac, keys, P, self.targets)  # whether a pair is a claim, and how sure
+        S = P if S is None else S
         pairs, F, groups = group_features(ac, keys, X, P, self.n_scalars)
         if not pairs:
             return []
@@ -207,7 +225,12 @@ class GroupDecider:
                 col, r = pair_side(P, groups[g], self.sides)
                 if col == 1 and g in self.targets:  # a tie at no probability at all is not support either
                     col, r = 2, _best_row(P, groups[g], 2)
-                out.append(Decision(g[0], g[1], col, float(self.mix * q[1] + (1.0 - self.mix) * P[r, col]), r))
+                conf = float(self.mix * q[1] + (1.0 - self.mix) * P[r, col])  # whether it is a claim
+                if S is not P:  # which side: the cues have a say on issues the model does not know
+                    col, r = pair_side(S, groups[g], self.sides)
+                    if col == 1 and g in self.targets:
+                        col, r = 2, _best_row(S, groups[g], 2)
+                out.append(Decision(g[0], g[1], col, conf, r))
         return out
 
     def decide(self, ac, keys, X: np.ndarray, P: np.ndarray) -> list[tuple[Decision, float]]:
@@ -223,16 +246,33 @@ class BestRowDecider:
     def __init__(self, calibration: dict | None, threshold: float):
         self.calibration, self.threshold = calibration, threshold
         self.targets: frozenset = frozenset()
+        self.cue_sides = None
+        self.fingerprints: dict[str, str] = {}
 
     def raw(self, ac, keys, X: np.ndarray, P: np.ndarray) -> list[Decision]:
+        """The claims come from the rows' own probabilities; on an issue the model does not know,
+        each then takes the side its row has after the cues' say (``with_cue_sides``), and where
+        both of a pair's claims end on one side the more confident stays."""
+        mixed = with_cue_sides(self, keys, X, P)
         P = oppose_only(ac, keys, P, self.targets)
+        S = P if mixed is P else oppose_only(ac, keys, mixed, self.targets)
         best: dict[tuple[str, str, int], tuple[float, int]] = {}
         for r, (pi, iid) in enumerate(keys):
             col = 2 if P[r, 2] > P[r, 1] or (ac.pairs[pi].actor, iid) in self.targets else 1
             k = (ac.pairs[pi].actor, iid, col)
             if k not in best or P[r, col] > best[k][0]:
                 best[k] = (float(P[r, col]), r)
-        return [Decision(a, i, col, p, r) for (a, i, col), (p, r) in best.items()]
+        out = [Decision(a, i, col, p, r) for (a, i, col), (p, r) in best.items()]
+        if S is P:
+            return out
+        sided: dict[tuple[str, str, int], Decision] = {}
+        for d in out:
+            pi, iid = keys[d.row]
+            col = 2 if S[d.row, 2] > S[d.row, 1] or (ac.pairs[pi].actor, iid) in self.targets else 1
+            k = (d.actor, d.issue, col)
+            if k not in sided or d.raw > sided[k].raw:
+                sided[k] = Decision(d.actor, d.issue, col, d.raw, d.row)
+        return list(sided.values())
 
     def decide(self, ac, keys, X: np.ndarray, P: np.ndarray) -> list[tuple[Decision, float]]:
         return keep(self.raw(ac, keys, X, P), self.calibration, self.threshold)

@@ -63,7 +63,7 @@ def model_scalars(meta: dict, model_dir: Path) -> int | None:
 
 
 # What this code decides from a model's probabilities, beside the model itself: part of the
-# version each claim records ("1.1+4e98482fdd.d2"), so that a store re-extracts its articles when
+# version each claim records ("1.1+ea494e634c.d2"), so that a store re-extracts its articles when
 # it changes, as it does for a new model (their machine claims are replaced, reviewed ones kept).
 # d2 (2026-12-07): an issue's target opposes it (extract/targets.py).
 DECISION_REVISION = "d2"
@@ -115,6 +115,7 @@ class LearnedExtractor:
             return
         from stancemap.extract.aggregate import load_decider
         from stancemap.extract.scorers import load_scorer
+        from stancemap.extract.sides import codebook_fingerprints, load_sides
         from stancemap.extract.targets import issue_targets
 
         self.featurizer = Featurizer(self.codebook, self.model_dir, kb=self._kb, nlp=self._nlp)
@@ -123,6 +124,8 @@ class LearnedExtractor:
         self.scorer = load_scorer(self.model_dir / "weights.npz", self.meta["scorer"], self.meta.get("n_scalars", 0))
         self.decider = load_decider(self.model_dir, self.meta)
         self.decider.targets = issue_targets(self.codebook)
+        self.decider.cue_sides = load_sides(self.model_dir / "weights.npz")
+        self.decider.fingerprints = codebook_fingerprints(self.codebook)
         self._built = True
 
     def extract(self, article: Article) -> list[Claim]:

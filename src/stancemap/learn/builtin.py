@@ -61,12 +61,13 @@ def main(argv: list[str] | None = None) -> None:
     if a.cache:  # rows are reused from there if it exists (the same data and code make the same rows)
         import pickle
 
-        from stancemap.learn.dataset import build, targets_of
+        from stancemap.learn.dataset import build, fingerprints_of, targets_of
 
         if Path(a.cache).exists():
             with open(a.cache, "rb") as fh:
                 ds = pickle.load(fh)
             ds.targets = targets_of(ts)  # rows pickled before 2026-12-07 do not carry them
+            ds.issue_fps = fingerprints_of(ts)  # nor, before the cue model (2026-12-07, evening), the issues' fingerprints
         else:
             ds = build(ts, out)
             with open(a.cache, "wb") as fh:

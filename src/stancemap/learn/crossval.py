@@ -29,13 +29,20 @@ from stancemap.learn import fit as F
 from stancemap.learn.dataset import Dataset
 
 
-def _claims_of(ds: Dataset, P: np.ndarray, arts, decider, rows_of, row_ok=None) -> dict[str, list[dict]]:
-    """The claims ``decider`` makes of each article in ``arts`` from the row probabilities ``P``."""
+def _claims_of(ds: Dataset, P: np.ndarray, arts, decider, rows_of, row_ok=None,
+               sides: dict | None = None) -> dict[str, list[dict]]:
+    """The claims ``decider`` makes of each article in ``arts`` from the row probabilities ``P``.
+    ``sides``: article index -> the cue model of the row model that scored it (extract/sides.py),
+    which picks the side of the pairs on issues that model did not know, as in extraction."""
     from stancemap.learn.decide import article_view
 
+    fps = getattr(ds, "issue_fps", None) or {}
     out = {}
     for k in arts:
         rows, keys = article_view(ds, k, rows_of[k], row_ok)
+        cb = ds.articles[k].codebook
+        decider.cue_sides = (sides or {}).get(int(k))
+        decider.fingerprints = {iid: fps.get((cb, iid), "") for _pi, iid in keys}
         out[ds.articles[k].article.id] = [
             {"actor": d.actor, "issue": d.issue, "stance": "support" if d.stance == 1 else "oppose", "confidence": c}
             for d, c in decider.decide(ds.candidates[k], keys, ds.X[rows], P[rows])]
@@ -95,22 +102,27 @@ def _calibrate(ds, P, arts, rows_of, row_ok=None, only=None):
 
 def cross_validate(ds: Dataset, *, n_folds: int = 5, seed: int = 0, P: np.ndarray | None = None,
                    progress: Callable[[int], None] | None = None, stage: str = "groups",
-                   ) -> tuple[Score, dict, dict, np.ndarray]:
+                   sides: dict | None = None) -> tuple[Score, dict, dict, np.ndarray]:
     """(score over all folds, gold, predictions, the out-of-fold probabilities).
 
     Each fold is claimed by a row scorer fitted on the other folds, and decided by a stage
     fitted on the other folds' out-of-fold probabilities from models that never saw the fold
     either (nested), so no label of a scored article reaches any part of what scores it.
+
+    ``sides``: article index -> the cue model of the row model that scored it; filled here when
+    ``P`` is computed here, and to be given back with a ``P`` from an earlier call (without it,
+    the sides of unknown issues are the row scorer's alone).
     """
+    sides = {} if sides is None else sides
     if P is None:
-        P = F.out_of_fold(ds, n_folds=n_folds, seed=seed, progress=progress)
+        P = F.out_of_fold(ds, n_folds=n_folds, seed=seed, progress=progress, sides=sides)
     rows_of = F.rows_by_article(ds)
     preds: dict[str, list[dict]] = {}
     for test in F.folds_by_article(len(ds.articles), n_folds, seed):
         others = np.setdiff1d(np.arange(len(ds.articles)), test)
         P_in = F.out_of_fold(ds, n_folds=n_folds, seed=seed, within=others)
         decider = _decider(ds, P_in, others, rows_of, stage=stage, seed=seed)
-        preds.update(_claims_of(ds, P, test, decider, rows_of))
+        preds.update(_claims_of(ds, P, test, decider, rows_of, sides=sides))
     gold = _gold(ds, range(len(ds.articles)))
     return score(gold, preds), gold, preds, P
 
@@ -145,17 +157,20 @@ def leave_issues_out(ds: Dataset, *, n_groups: int = 4, n_folds: int = 2, seed: 
     for gi, group in enumerate(issue_groups(ds, n_groups, seed)):
         held = np.array([k in group for k in row_key], dtype=bool)
         P = np.zeros((len(ds.y), 3))
+        sides: dict = {}
         for test in F.folds_by_article(len(ds.articles), n_folds, seed + gi + 1):
             te = np.isin(ds.row_article, test)
             tr = ~te & ~held
-            P[te] = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed,
-                                 si=ds.row_si()[tr]).scorer().predict_proba(ds.X[te])
+            fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed, si=ds.row_si()[tr],
+                                  issues=ds.fingerprints_of(tr))
+            P[te] = fitted.scorer().predict_proba(ds.X[te])
+            sides.update({int(k): fitted.cue_sides() for k in test})
             if progress:
                 progress(1)
         others = {k for k in set(row_key) if k not in group} | {
             (g.codebook, c.issue) for g in ds.articles for c in g.claims if (g.codebook, c.issue) not in group}
         decider = _decider(ds, P, every, rows_of, stage=stage, seed=seed, row_ok=~held, only=others)
-        preds = _claims_of(ds, P, every, decider, rows_of, held)
+        preds = _claims_of(ds, P, every, decider, rows_of, held, sides)
         for k in every:
             if articles is not None and ds.articles[k].article.id not in articles:
                 continue
@@ -175,10 +190,10 @@ def _train_and_score(ds: Dataset, train: list[int], test: list[int], seed: int, 
     decider = _decider(ds, P_tr, train, rows_of, stage=stage, seed=seed)
     tr = np.isin(ds.row_article, train)
     te = np.isin(ds.row_article, test)
-    fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed, si=ds.row_si()[tr])
+    fitted = F.fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], seed=seed, si=ds.row_si()[tr], issues=ds.fingerprints_of(tr))
     P = np.zeros((len(ds.y), 3))
     P[te] = fitted.scorer().predict_proba(ds.X[te])
-    preds = _claims_of(ds, P, test, decider, rows_of)
+    preds = _claims_of(ds, P, test, decider, rows_of, sides={int(k): fitted.cue_sides() for k in test})
     gold = _gold(ds, test)
     return score(gold, preds), gold, preds
 

@@ -29,6 +29,25 @@ class Dataset:
     candidates: list     # per article: ArticleCandidates
     row_issue: np.ndarray  # issue id of each row (for leave-issues-out)
     targets: frozenset = frozenset()  # (actor, issue): the actor is what the issue is done to (extract/targets.py)
+    issue_fps: dict | None = None  # (codebook, issue id) -> fingerprint (extract/sides.py)
+
+    def row_fingerprints(self) -> np.ndarray | None:
+        """Each row's issue fingerprint (:func:`stancemap.extract.sides.issue_fingerprint`), or
+        None for rows built before fingerprints were kept. Computed once."""
+        fps = getattr(self, "issue_fps", None)
+        if not fps:
+            return None
+        got = getattr(self, "_row_fp", None)
+        if got is None or got[0] is not fps or len(got[1]) != len(self.y):
+            cb = [g.codebook for g in self.articles]
+            got = (fps, np.array([fps.get((cb[a], i), "") for a, i in zip(self.row_article, self.row_issue)],
+                                 dtype="<U12"))
+            self._row_fp = got
+        return got[1]
+
+    def fingerprints_of(self, rows: np.ndarray) -> np.ndarray | None:
+        fps = self.row_fingerprints()
+        return None if fps is None else fps[rows]
 
     def row_si(self) -> np.ndarray:
         """Each row's (sentence, issue) within its article, as one number: the rows of one
@@ -80,7 +99,14 @@ def build(ts: TrainingSet, model_dir, *, kb=None, nlp=None, progress: Callable[[
             if progress:
                 progress(len(part))
     return Dataset(np.vstack(Xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(ra), arts, keys, cands,
-                   np.concatenate(ri) if ri else np.zeros(0, dtype=object), targets_of(ts))
+                   np.concatenate(ri) if ri else np.zeros(0, dtype=object), targets_of(ts), fingerprints_of(ts))
+
+
+def fingerprints_of(ts: TrainingSet) -> dict[tuple[str, str], str]:
+    """(codebook, issue id) -> the issue's fingerprint, for every codebook."""
+    from stancemap.extract.sides import codebook_fingerprints
+
+    return {(name, iid): fp for name, cb in ts.codebooks.items() for iid, fp in codebook_fingerprints(cb).items()}
 
 
 def targets_of(ts: TrainingSet) -> frozenset:

@@ -43,6 +43,12 @@ class Fitted:
 
         return with_rules_side(self._scorer())
 
+    def cue_sides(self):
+        """The cue model for issues the model does not know (None if it has none)."""
+        from stancemap.extract.sides import CueSides
+
+        return CueSides.from_arrays(self.arrays)
+
     def _scorer(self):
         from stancemap.extract.scorers import scorer_from_arrays
 
@@ -87,15 +93,20 @@ def prior_arrays(model_dir: Path) -> dict[str, np.ndarray] | None:
     with np.load(weights) as z:
         arrays = {k: z[k] for k in z.files}
     if meta["scorer"] == "trees":  # its bag members (bag1_*...) stay with its trees, as tree_bag1_*
-        arrays = {(k if k.startswith("stance_") else f"tree_{k}"): v for k, v in arrays.items()}
+        from stancemap.extract.sides import ARRAYS as CUE_ARRAYS  # the stance model and the cue model stay on top
+
+        arrays = {(k if k.startswith("stance_") or k in CUE_ARRAYS else f"tree_{k}"): v for k, v in arrays.items()}
     return arrays
 
 
 def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "trees", seed: int = 0,
                iterations: int = 150, prior: dict[str, np.ndarray] | None = None,
-               stance_model: bool = True, bag: int | None = None, si: np.ndarray | None = None) -> Fitted:
+               stance_model: bool = True, bag: int | None = None, si: np.ndarray | None = None,
+               issues: np.ndarray | None = None) -> Fitted:
     """Row scorer arrays. ``si``: each row's sentence-issue id (``Dataset.row_si``); with it, and
-    enough claims and no prior, the factored trees are fitted too (``fit_factored``)."""
+    enough claims and no prior, the factored trees are fitted too (``fit_factored``). ``issues``:
+    each row's issue fingerprint (``Dataset.row_fingerprints``); with it, the cue model for issues
+    the model does not know is fitted too (:func:`stancemap.learn.sides.fit_cue_sides`)."""
     _require_sklearn()
     bag = BAG if bag is None else bag
     from sklearn.base import clone
@@ -114,6 +125,11 @@ def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "tree
                                            min_samples_leaf=min(20, max(3, n_pos // 5)), random_state=seed,
                                            early_stopping=False)
     stance = fit_stance(X, y, w, seed=seed, prior=prior) if stance_model else {}
+    if stance_model:  # (the cue model needs as many claim rows of each side as the stance model)
+        from stancemap.learn.sides import fit_cue_sides, prior_cues
+
+        inherited = prior is not None and ((y > 0) & (w > 0)).sum() < SMALL and stance_inherited(prior)
+        stance.update(prior_cues(prior) if inherited else fit_cue_sides(X, y, w, issues))
     if prior is None:
         trees.fit(X[idx][:, :n_scal], y_fit, sample_weight=sw)
         arrays = {**trees_arrays(trees), **stance}
@@ -192,6 +208,13 @@ def stance_trees(seed: int = 0):
                                           early_stopping=False)
 
 
+def stance_inherited(prior: dict[str, np.ndarray]) -> bool:
+    """Whether ``fit_stance`` keeps ``prior``'s stance model when few claim rows are given."""
+    from stancemap.extract.scorers import stance_arrays
+
+    return bool(stance_arrays(prior))
+
+
 def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
                prior: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """The stance model (``stance_*`` arrays): binary trees, oppose vs support, fitted on the claim
@@ -245,11 +268,13 @@ def folds_by_article(n_articles: int, n_folds: int, seed: int) -> list[np.ndarra
 
 def out_of_fold(ds: Dataset, *, n_folds: int = 5, seed: int = 0, kind: str = "trees",
                 progress: Callable[[int], None] | None = None, prior: dict | None = None,
-                within: np.ndarray | None = None) -> np.ndarray:
+                within: np.ndarray | None = None, sides: dict | None = None) -> np.ndarray:
     """Probabilities for every row from a model that never saw its article.
 
     ``within``: only these articles take part, folds and fits alike (the other rows stay zero),
     as when a figure trains on one part of the data and must not learn from the rest.
+    ``sides``: filled with article index -> the cue model of the model that scored it
+    (:class:`stancemap.extract.sides.CueSides`, or None).
     """
     P = np.zeros((len(ds.y), 3))
     arts = np.arange(len(ds.articles)) if within is None else np.asarray(within)
@@ -257,8 +282,12 @@ def out_of_fold(ds: Dataset, *, n_folds: int = 5, seed: int = 0, kind: str = "tr
     for fold in folds_by_article(len(arts), n_folds, seed):
         te = np.isin(ds.row_article, arts[fold])
         tr = inside & ~te
-        fitted = fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], kind=kind, seed=seed, prior=prior, si=ds.row_si()[tr])
+        fitted = fit_scorer(ds.X[tr], ds.y[tr], ds.w[tr], kind=kind, seed=seed, prior=prior, si=ds.row_si()[tr],
+                            issues=ds.fingerprints_of(tr))
         P[te] = fitted.scorer().predict_proba(ds.X[te])
+        if sides is not None:
+            cue = fitted.cue_sides()
+            sides.update({int(k): cue for k in arts[fold]})
         if progress:
             progress(1)
     return P

@@ -105,7 +105,7 @@ def train(ts: TrainingSet, out: str | Path, *, base_model: str | Path | None = N
     P = F.out_of_fold(ds, n_folds=folds, seed=seed, prior=prior,
                       progress=(lambda k: progress("folds", k, folds)) if progress else None)
     decider, cal, thr, table, calibrated_on, best_row = _decision_stage(ds, P, base, prior is not None, seed)
-    fitted = F.fit_scorer(ds.X, ds.y, ds.w, seed=seed, prior=prior, si=ds.row_si())
+    fitted = F.fit_scorer(ds.X, ds.y, ds.w, seed=seed, prior=prior, si=ds.row_si(), issues=ds.row_fingerprints())
     if progress:
         progress("fit", 1, 1)
     info = {
