@@ -128,8 +128,7 @@ def fit_scorer(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, kind: str = "tree
     if stance_model:  # (the cue model needs as many claim rows of each side as the stance model)
         from stancemap.learn.sides import fit_cue_sides, prior_cues
 
-        inherited = prior is not None and ((y > 0) & (w > 0)).sum() < SMALL and stance_inherited(prior)
-        stance.update(prior_cues(prior) if inherited else fit_cue_sides(X, y, w, issues))
+        stance.update(prior_cues(prior) if keeps_prior_stance(y, w, prior) else fit_cue_sides(X, y, w, issues))
     if prior is None:
         trees.fit(X[idx][:, :n_scal], y_fit, sample_weight=sw)
         arrays = {**trees_arrays(trees), **stance}
@@ -208,11 +207,12 @@ def stance_trees(seed: int = 0):
                                           early_stopping=False)
 
 
-def stance_inherited(prior: dict[str, np.ndarray]) -> bool:
-    """Whether ``fit_stance`` keeps ``prior``'s stance model when few claim rows are given."""
+def keeps_prior_stance(y: np.ndarray, w: np.ndarray, prior: dict[str, np.ndarray] | None) -> bool:
+    """Whether the stance model (and with it the cue model) is ``prior``'s rather than fitted
+    here: fewer than ``SMALL`` claim rows, and a prior that has one."""
     from stancemap.extract.scorers import stance_arrays
 
-    return bool(stance_arrays(prior))
+    return prior is not None and int(((y > 0) & (w > 0)).sum()) < SMALL and bool(stance_arrays(prior))
 
 
 def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
@@ -225,10 +225,8 @@ def fit_stance(X: np.ndarray, y: np.ndarray, w: np.ndarray, *, seed: int = 0,
     from stancemap.learn.export import trees_arrays
 
     pos = (y > 0) & (w > 0)
-    if pos.sum() < SMALL and prior is not None:
-        inherited = stance_arrays(prior)
-        if inherited:
-            return {f"stance_{k}": v for k, v in inherited.items()}
+    if keeps_prior_stance(y, w, prior):
+        return {f"stance_{k}": v for k, v in stance_arrays(prior).items()}
     opp = y[pos] == 2
     if min(opp.sum(), (~opp).sum()) < 20:
         return {}
