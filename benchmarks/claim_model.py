@@ -41,7 +41,7 @@ from stancemap.evaluation.scoring import precision_at_thresholds, score  # noqa:
 from stancemap.extract.learned import builtin_model_dir  # noqa: E402
 from stancemap.learn import crossval as CV  # noqa: E402
 from stancemap.learn import fit as F  # noqa: E402
-from stancemap.learn.data import shipped_training_set  # noqa: E402
+from stancemap.learn.data import SHIPPED_POOLS, shipped_training_set  # noqa: E402
 from stancemap.learn.dataset import build, fingerprints_of, targets_of  # noqa: E402
 
 
@@ -65,6 +65,16 @@ def _earlier_articles(ds, annotations: str) -> set[str]:
     return {g.article.id for g in ds.articles if g.article.id not in later}
 
 
+def _shared_articles(ds, annotations: str) -> set[str]:
+    """The articles of ``../shared/eval`` (Gaza and US 2016 training sets, dev set), annotated by
+    the annotators of the articles the issue is judged on; the pool's annotators code more claims."""
+    pool = set()
+    for f in Path(annotations).glob("*.jsonl"):
+        for line in open(f, encoding="utf-8"):
+            pool.add(json.loads(line)["article_id"])
+    return {g.article.id for g in ds.articles if g.article.id not in pool}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default="../shared")
@@ -78,6 +88,11 @@ def main() -> None:
     ap.add_argument("--stages", default="groups,rows", help="groups (the shipped model), rows (best sentence only)")
     ap.add_argument("--row-l2", type=float, default=None,
                     help="leaf regularisation of the three-way row trees (default: fit.ROW_L2)")
+    ap.add_argument("--dump", default=None, help="write the cross-validated gold and claims of each article here (JSON lines)")
+    ap.add_argument("--pools", default=None, help="pool files to learn from, comma-separated (default: "
+                    "learn.data.SHIPPED_POOLS); the cache must hold the same articles")
+    ap.add_argument("--pool-weight", type=float, default=None,
+                    help="weight of the pool's articles' rows (default: learn.data.POOL_WEIGHT)")
     ap.add_argument("--bag", type=int, default=None,
                     help="three-way tree models averaged (default: fit.BAG)")
     a = ap.parse_args()
@@ -87,7 +102,7 @@ def main() -> None:
         F.BAG = a.bag
     parts, stages = set(a.parts.split(",")), a.stages.split(",")
     t0 = time.time()
-    ts = shipped_training_set(a.shared, a.annotations)
+    ts = shipped_training_set(a.shared, a.annotations, pool_files=a.pools.split(",") if a.pools else SHIPPED_POOLS)
     dev_ids = {json.loads(line)["id"] for line in open(Path(a.shared) / "eval" / "dev-articles.jsonl")}
     if a.cache and Path(a.cache).exists():
         ds = pickle.load(open(a.cache, "rb"))
@@ -97,6 +112,11 @@ def main() -> None:
         ds = build(ts, a.base or builtin_model_dir())
         if a.cache:
             pickle.dump(ds, open(a.cache, "wb"), protocol=4)
+    if a.pool_weight is not None:  # rows cached at POOL_WEIGHT, rescaled
+        from stancemap.learn.data import POOL_WEIGHT
+        shared_ids = _shared_articles(ds, a.annotations)
+        pool_art = np.array([g.article.id not in shared_ids for g in ds.articles])
+        ds.w = np.where(pool_art[ds.row_article], ds.w * (a.pool_weight / POOL_WEIGHT), ds.w)
     print(f"{len(ds.articles)} articles, {sum(len(g.claims) for g in ds.articles)} claims, {len(ds.y)} rows "
           f"({time.time() - t0:.0f} s)", flush=True)
     res: dict = {"articles": len(ds.articles), "claims": sum(len(g.claims) for g in ds.articles)}
@@ -111,6 +131,13 @@ def main() -> None:
         earlier = _earlier_articles(ds, a.annotations)
         res["cv[the 1,021 articles of earlier sessions]"] = fmt(score(
             {k: v for k, v in gold.items() if k in earlier}, {k: v for k, v in preds.items() if k in earlier}))
+        if a.dump:
+            with open(a.dump, "w", encoding="utf-8") as fh:
+                for aid in gold:
+                    fh.write(json.dumps({"article_id": aid, "gold": gold[aid], "pred": preds.get(aid, [])}) + "\n")
+        shared_ids = _shared_articles(ds, a.annotations)
+        res["cv[the shared sets' 721 articles]"] = fmt(score(
+            {k: v for k, v in gold.items() if k in shared_ids}, {k: v for k, v in preds.items() if k in shared_ids}))
         res["cv_thresholds"] = precision_at_thresholds(gold, preds, (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9))
         conf, right = [], []
         for aid, ps in preds.items():
@@ -141,7 +168,20 @@ def main() -> None:
                     earlier = _earlier_articles(ds, a.annotations)
                     res[key + " [earlier sessions' articles]"] = fmt(score(
                         {k: v for k, v in tg.items() if k in earlier}, {k: v for k, v in tp.items() if k in earlier}))
+                    shared_ids = _shared_articles(ds, a.annotations)
+                    res[key + " [shared sets' articles]"] = fmt(score(
+                        {k: v for k, v in tg.items() if k in shared_ids}, {k: v for k, v in tp.items() if k in shared_ids}))
                     print(key, res[key], flush=True)
+        for te in cbs if "loco" in parts and len(cbs) > 2 else ():  # leave one codebook out: train on the others
+            key = f"codebook out: {te}{tag}"
+            train = [k for k, g in enumerate(ds.articles) if g.codebook != te]
+            test = [k for k, g in enumerate(ds.articles) if g.codebook == te]
+            sc, tg, tp = CV._train_and_score(ds, train, test, a.seed, stage)
+            res[key] = fmt(sc)
+            shared_ids = _shared_articles(ds, a.annotations)
+            res[key + " [shared sets' articles]"] = fmt(score(
+                {k: v for k, v in tg.items() if k in shared_ids}, {k: v for k, v in tp.items() if k in shared_ids}))
+            print(key, res[key], flush=True)
         if "dev" in parts:
             res["dev" + tag] = fmt(CV.score_on(ds, dev_ids, seed=a.seed, stage=stage)[0])
             print("dev" + tag, res["dev" + tag], flush=True)

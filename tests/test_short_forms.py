@@ -9,7 +9,7 @@ import pytest
 
 from stancemap.extract import make_extractor
 from stancemap.knowledge.codebook import codebook_from_dict, codebook_to_dict
-from stancemap.knowledge.described import short_forms, with_description_aliases
+from stancemap.knowledge.described import description_names, short_forms, with_description_aliases
 from stancemap.knowledge.kb import KnowledgeBase
 from stancemap.model import Actor, Article
 
@@ -90,3 +90,60 @@ def test_short_forms_find_claims_and_case_matters():
     assert ("LIB", "id-cards", "oppose") in got  # "Lib Dems": the clipped name
     # "labour market" is not Labour: the short form matches with its case only
     assert not any(c.actor == "LAB" and c.evidence.startswith("Trade unions") for c in claims)
+
+
+def test_names_of_office_holders_in_a_description():
+    """A description names ministers with their offices, British style, and adds a note: the
+    people are aliases without their titles, the offices and the note are not names."""
+    kb, known = _kb_known()
+    cb = codebook_from_dict({
+        "name": "westminster", "issues": CODEBOOK["issues"],
+        "actors": [
+            {"id": "GOV", "name": "Conservative Party",
+             "description": "The Conservative government: Home Secretaries Suella Braverman and James Cleverly, "
+                            "Foreign Secretary David Cameron, Sir Oswin Pike, Downing Street and the Foreign Office. "
+                            "Backbench MPs speaking for themselves do not count."},
+            {"id": "OPP", "name": "Labour Party", "description": "Shadow Foreign Secretary David Lammy and Labour MPs."},
+        ]}, "t")
+    described = with_description_aliases(cb, frozenset(kb.demonyms()), known=known)
+    aliases = {a.id: set(a.aliases) for a in described.actors}
+    cased = {a.id: set(a.cased_aliases) for a in described.actors}
+    assert {"Suella Braverman", "Braverman", "David Cameron", "Oswin Pike", "Pike", "Downing Street",
+            "Foreign Office"} <= aliases["GOV"]
+    assert not {"Home Secretaries Suella Braverman", "Foreign Secretary David Cameron", "Sir Oswin Pike"} & aliases["GOV"]
+    assert "Street" not in aliases["GOV"]                  # "Downing Street" is a place, not a person
+    assert not any("Backbench" in x or "MPs" in x for x in aliases["GOV"] | aliases["OPP"] | cased["GOV"])
+    assert not {"Foreign", "Home", "Secretaries", "Shadow"} & (cased["GOV"] | cased["OPP"])
+    assert {"David Lammy", "Lammy"} <= aliases["OPP"]
+    assert {"Tory", "Tories"} <= cased["GOV"]              # what the press calls the Conservatives
+    ex = make_extractor(cb)  # the extractor derives the same aliases itself
+    art = Article(id="w1", date=dt.date(2024, 2, 1), source="t", title="",
+                  text="The Tories said they would oppose the identity cards bill. "
+                       "Pike said he would back rail nationalisation.")
+    got = {(c.actor, c.issue, c.stance.value) for c in ex.extract(art)}
+    assert ("GOV", "id-cards", "oppose") in got
+    assert ("GOV", "rail", "support") in got
+
+
+def test_what_the_description_rules_leave_alone():
+    """The title, nickname and sentence rules keep to their cases: an office after "The" stays a
+    name, a nickname goes to the party alone, a known person's first name is no short form, and a
+    surname that is also a place word is kept for a person the knowledge base does not know."""
+    kb, known = _kb_known()
+    assert "Home Office" in description_names("Ministers in Whitehall. The Home Office and the Treasury.")
+    assert "Foreign Office" in description_names("The Foreign Office under Foreign Secretary James Cleverly.")
+    cb = codebook_from_dict({
+        "name": "misc", "issues": CODEBOOK["issues"],
+        "actors": [
+            {"id": "CFI", "name": "Conservative Friends of Israel", "description": "A lobby group"},
+            {"id": "IRA", "name": "Irish Republican Army"},
+            {"id": "LAB", "name": "Labour Party", "description": "Its leader Keir Starmer and the Scottish Government."},
+            {"id": "WM", "name": "West Midlands", "description": "Mayor Andy Street and aides such as Fiona Hill"},
+            {"id": "BLOC", "name": "Ruling bloc", "description": "The ruling bloc. Fenwood leads it."},
+        ]}, "t")
+    described = {a.id: a for a in with_description_aliases(cb, frozenset(kb.demonyms()), known=known).actors}
+    assert not {"Tory", "Tories"} & set(described["CFI"].cased_aliases)
+    assert "GOP" not in described["IRA"].cased_aliases
+    assert not {"Keir", "Scottish"} & set(described["LAB"].cased_aliases)
+    assert {"Street", "Hill"} <= set(described["WM"].aliases)
+    assert "Fenwood" in described["BLOC"].cased_aliases

@@ -34,6 +34,14 @@ from stancemap.model import Actor, Codebook
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:[ -](?:al-|bin |de |van |von )?[A-Z][a-zA-Z'’-]+)+)\b")
 _TITLES = frozenset("the president vice-president vice senator secretary prime minister mr mrs ms dr mayor deputy councillor "
                     "governor speaker leader chairman chair general".split())
+# More titles, dropped before a name with the words that qualify them ("Home Secretary Suella
+# Braverman", "Shadow Foreign Secretary David Lammy", "Sir Keir Starmer"); the qualifiers alone are
+# not dropped ("Foreign Office", "Home Office" stay names).
+_MORE_TITLES = frozenset("secretaries ministers chancellor sir dame ambassador commissioner spokesman spokeswoman "
+                         "spokesperson envoy".split())
+_QUALIFIERS = frozenset("""foreign home shadow defence defense justice health education interior finance treasury
+business trade culture environment transport energy work pensions chief junior first second attorney culture
+exchequer state""".split())
 
 _ORG_WORDS = frozenset("""department house council commission committee brigades brigade chamber party office ministry
 court union assembly army forces force authority group agency bank fund nations states kingdom republic
@@ -45,7 +53,18 @@ _POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")  # "Kennedy's", "the G
 
 
 def _untitled(words: list[str]) -> list[str]:
-    """The words of a name without its leading titles: "President Barack Obama" -> Barack Obama."""
+    """The words of a name without its leading titles: "President Barack Obama" -> Barack Obama,
+    "Home Secretary Suella Braverman" -> Suella Braverman (a qualifier goes only with a title:
+    "Foreign Office" stays)."""
+    k = 1 if words and words[0].lower() == "the" else 0
+    start, titled = k, False
+    while k < len(words) and (words[k].lower() in _TITLES or words[k].lower() in _MORE_TITLES
+                              or words[k].lower() in _QUALIFIERS) and words[k].lower() != "the":
+        titled = titled or words[k].lower() in _TITLES or words[k].lower() in _MORE_TITLES
+        k += 1
+    if titled:
+        return words[k:]
+    words = words[start:] if start else words
     while words and words[0].lower() in _TITLES:
         words = words[1:]
     return words
@@ -94,7 +113,7 @@ def description_names(description: str) -> list[str]:
     for m in _NAME.finditer(description or ""):
         for part in _POSSESSIVE.split(m.group(1)):  # "Charles Kennedy's Liberal Democrats": two names
             words = _untitled(part.split())
-            if len(words) >= 2:
+            if len(words) >= 2 and words[-1].lower() not in _ROLE_NOUNS:  # not "Backbench MPs", "Tory MPs"
                 out.append(" ".join(words))
     return list(dict.fromkeys(out))
 
@@ -128,7 +147,8 @@ def with_description_aliases(codebook: Codebook, demonyms: set[str] | frozenset[
         for n in derived[a.id]:
             last = n.split()[-1]
             if (person_like(n) and surnames.get(last) == {a.id} and last.lower() not in all_forms
-                    and len(last) > 3):
+                    and len(last) > 3 and not (last.lower() in _NOT_PERSON and known is not None and known(n))):
+                # (a place the knowledge base knows is no person: "Downing Street" gives no "Street")
                 extra.append(last)
         new = [x for x in dict.fromkeys(extra) if x.lower() not in forms_of[a.id]]
         update = {"aliases": tuple(a.aliases) + tuple(new)} if new else {}
@@ -152,6 +172,12 @@ people government spokesperson monday tuesday wednesday thursday friday saturday
 september october november december""".split())
 _ACRO = re.compile(r"(?<![\w&.-])([A-Z][A-Z0-9&]{1,6})(?![\w&.-])")
 _WORD1 = re.compile(r"(?<![\w&.'’-])([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)(?:['’]s)?(?![\w&-])")
+
+
+# What the press calls a party by convention, not by any word of its name: "the Tories" are the
+# Conservatives (in Britain and Canada), the "GOP" the Republicans.
+_NICKNAMES = {"conservative": ("Tory", "Tories"), "conservatives": ("Tory", "Tories"), "republican": ("GOP",),
+              "republicans": ("GOP",)}
 
 
 def _plurals(word: str) -> list[str]:
@@ -186,7 +212,7 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
     def ok(w: str) -> bool:
         low = w.lower()
         return (low not in _TITLES and low not in _ORG_WORDS and low not in _COMMON and low not in _ROLE_NOUNS
-                and low not in demonyms
+                and low not in _MORE_TITLES and low not in demonyms
                 and low.rstrip("s") not in demonyms and not known(w))
 
     if known(actor.name):
@@ -200,6 +226,9 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
             if len(words) == 2:
                 out += [p for p in _plurals(head) if ok(p)]
     out += [c for c in _clipped(words) if ok(c)]
+    party = words[:-1] if len(words) == 2 and words[-1].lower() in _HEAD_ORG else words
+    if len(party) == 1:  # "Conservative Party", "Conservatives"; not "Conservative Friends of Israel"
+        out += [n for n in _NICKNAMES.get(party[0].lower(), ()) if ok(n)]
     caps = [w for w in words if w.lower() not in _FUNCTION]
     if len(caps) >= 3 and all(w[:1].isupper() for w in caps):
         initials = "".join(w if w.isupper() else w[0] for w in caps)
@@ -209,9 +238,12 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
     in_names = []  # spans of the longer names (titles dropped: "The Labour" is one word)
     for m in _NAME.finditer(desc):
         parts = _untitled(m.group(1).split())
-        role_after = len(parts) == 2 and (parts[1].lower() in _ROLE_NOUNS or known(parts[1]))
+        # "Tory MPs": "Tory" is the name; not "Keir Starmer" (a surname the knowledge base knows)
+        # nor "Scottish Government"
+        role_after = len(parts) == 2 and parts[1].lower() in _ROLE_NOUNS
         if len(parts) >= 2 and not role_after:  # "Tory MPs": "Tory" is the name
-            in_names.append((m.end() - len(" ".join(parts)), m.end()))
+            titled = any(w.lower() != "the" for w in m.group(1).split()[:-len(parts)])
+            in_names.append((m.start() if titled else m.end() - len(" ".join(parts)), m.end()))
     for m in _ACRO.finditer(desc):
         if ok(m.group(1)):
             out.append(m.group(1))
@@ -220,6 +252,10 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
         if any(a <= m.start() < b for a, b in in_names):
             continue  # a word of a longer name ("Riverton Chamber")
         before = desc[:m.start()].rstrip()
+        after = desc[m.end():].split()
+        if (re.search(r"(\b[a-z]{2,}|\b\w{4,})[.!?]$", before) and after and after[0].lower().strip(",.;:") in _ROLE_NOUNS
+                and not re.search(rf"[a-z,(]\s+{re.escape(w)}\b", desc)):
+            continue  # a later sentence's first word before a role noun: "... Backbench MPs do not count."
         prev = before.split()[-1] if before.split() else ""
         if prev.lower() in _FUNCTION and prev[:1].islower() and len(before.split()) >= 2 and before.split()[-2][:1].isupper():
             continue  # "Chamber of Commerce": the end of an organisation's name

@@ -178,8 +178,13 @@ def r_issue_ok(rows: list[Mapping]) -> bool:
 POOL_WEIGHT = 1.0
 
 
+# The pool files the built-in model learns from (None: all three that ``shipped_training_set`` knows).
+SHIPPED_POOLS: tuple[str, ...] | None = ("pool-gaza.jsonl", "pool-us2016.jsonl", "pool-uk-gaza.jsonl")
+
+
 def shipped_training_set(shared: str | Path, repo_annotations: str | Path | None = None, *,
-                         include_dev: bool = True, pool_weight: float = POOL_WEIGHT) -> TrainingSet:
+                         include_dev: bool = True, pool_weight: float = POOL_WEIGHT,
+                         pool_files: Iterable[str] | None = SHIPPED_POOLS) -> TrainingSet:
     """What the built-in model learns from: the shared Gaza and US 2016 training sets, the dev set,
     and the articles annotated for stancemap from the annotation pool (``annotations/``), these at
     ``pool_weight``."""
@@ -195,9 +200,12 @@ def shipped_training_set(shared: str | Path, repo_annotations: str | Path | None
         ts = ts.extend(load_gold_files(ev / "dev-gold.jsonl", ev / "dev-articles.jsonl", gaza))
     if repo_annotations:
         ann = Path(repo_annotations)
-        for name, cb in (("pool-gaza.jsonl", gaza), ("pool-us2016.jsonl", us)):
-            if (ann / name).exists():
-                ts = ts.extend(load_offset_annotations(ann / name, shared, cb, weight=pool_weight))
+        wanted = None if pool_files is None else {pool_files} if isinstance(pool_files, str) else set(pool_files)
+        pools = {"pool-gaza.jsonl": lambda: gaza, "pool-us2016.jsonl": lambda: us,
+                 "pool-uk-gaza.jsonl": lambda: load_codebook(ann / "codebook-uk-gaza-2023.yaml")}
+        for name, cb in pools.items():
+            if (ann / name).exists() and (wanted is None or name in wanted):
+                ts = ts.extend(load_offset_annotations(ann / name, shared, cb(), weight=pool_weight))
     seen: set[str] = set()
     unique = []
     for g in ts.articles:  # an article annotated twice counts once (the first annotation)
