@@ -157,31 +157,26 @@ def main() -> None:
             res["leave_issues_out" + tag] = fmt(CV.leave_issues_out(ds, seed=a.seed, stage=stage))
             print("lio" + tag, res["leave_issues_out" + tag], f"({time.time() - t0:.0f} s)", flush=True)
         cbs = sorted({g.codebook for g in ds.articles})
+
+        def split(key: str, train_on, test_on) -> None:
+            """Train on the articles ``train_on`` takes, score those ``test_on`` takes, and the
+            earlier sessions' and the shared sets' among them apart."""
+            train = [k for k, g in enumerate(ds.articles) if train_on(g.codebook)]
+            test = [k for k, g in enumerate(ds.articles) if test_on(g.codebook)]
+            sc, tg, tp = CV._train_and_score(ds, train, test, a.seed, stage)
+            res[key] = fmt(sc)
+            for name, ids in (("earlier sessions' articles", _earlier_articles(ds, a.annotations)),
+                              ("shared sets' articles", _shared_articles(ds, a.annotations))):
+                res[f"{key} [{name}]"] = fmt(score({k: v for k, v in tg.items() if k in ids},
+                                                   {k: v for k, v in tp.items() if k in ids}))
+            print(key, res[key], flush=True)
+
         for tr in cbs if "topic" in parts else ():
             for te in cbs:
                 if tr != te:
-                    key = f"topic {tr} -> {te}{tag}"
-                    train = [k for k, g in enumerate(ds.articles) if g.codebook == tr]
-                    test = [k for k, g in enumerate(ds.articles) if g.codebook == te]
-                    sc, tg, tp = CV._train_and_score(ds, train, test, a.seed, stage)
-                    res[key] = fmt(sc)
-                    earlier = _earlier_articles(ds, a.annotations)
-                    res[key + " [earlier sessions' articles]"] = fmt(score(
-                        {k: v for k, v in tg.items() if k in earlier}, {k: v for k, v in tp.items() if k in earlier}))
-                    shared_ids = _shared_articles(ds, a.annotations)
-                    res[key + " [shared sets' articles]"] = fmt(score(
-                        {k: v for k, v in tg.items() if k in shared_ids}, {k: v for k, v in tp.items() if k in shared_ids}))
-                    print(key, res[key], flush=True)
+                    split(f"topic {tr} -> {te}{tag}", lambda cb, tr=tr: cb == tr, lambda cb, te=te: cb == te)
         for te in cbs if "loco" in parts and len(cbs) > 2 else ():  # leave one codebook out: train on the others
-            key = f"codebook out: {te}{tag}"
-            train = [k for k, g in enumerate(ds.articles) if g.codebook != te]
-            test = [k for k, g in enumerate(ds.articles) if g.codebook == te]
-            sc, tg, tp = CV._train_and_score(ds, train, test, a.seed, stage)
-            res[key] = fmt(sc)
-            shared_ids = _shared_articles(ds, a.annotations)
-            res[key + " [shared sets' articles]"] = fmt(score(
-                {k: v for k, v in tg.items() if k in shared_ids}, {k: v for k, v in tp.items() if k in shared_ids}))
-            print(key, res[key], flush=True)
+            split(f"codebook out: {te}{tag}", lambda cb, te=te: cb != te, lambda cb, te=te: cb == te)
         if "dev" in parts:
             res["dev" + tag] = fmt(CV.score_on(ds, dev_ids, seed=a.seed, stage=stage)[0])
             print("dev" + tag, res["dev" + tag], flush=True)
