@@ -40,7 +40,7 @@ _TITLES = frozenset("the president vice-president vice senator secretary prime m
 _MORE_TITLES = frozenset("secretaries ministers chancellor sir dame ambassador commissioner spokesman spokeswoman "
                          "spokesperson envoy".split())
 _QUALIFIERS = frozenset("""foreign home shadow defence defense justice health education interior finance treasury
-business trade culture environment transport energy work pensions chief junior first second attorney culture
+business trade culture environment transport energy work pensions chief junior first second attorney
 exchequer state""".split())
 
 _ORG_WORDS = frozenset("""department house council commission committee brigades brigade chamber party office ministry
