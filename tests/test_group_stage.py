@@ -85,7 +85,8 @@ def _trees(n_features: int, classes: int):
     from stancemap.learn.export import trees_arrays
 
     rng = np.random.default_rng(0)
-    Xf = rng.random((300, n_features))
+    # the pair features drawn first, so that the stand-in trees stay the same when rows gain features
+    Xf = np.hstack([rng.random((300, len(PAIR_FEATURES))), rng.random((300, n_features - len(PAIR_FEATURES)))])
     y = (Xf[:, PAIR_FEATURES.index("max_claim")] > 0.5).astype(int)
     if classes == 3:
         y = y * np.where(Xf[:, PAIR_FEATURES.index("side_gap")] > 0.5, 1, 2)

@@ -56,6 +56,7 @@ class Pair:
     first_pos: float = 0.0  # where its first mention starts, as a fraction of the sentence
     person: bool = False
     speech_near: bool = False  # a speech verb within four words of a mention
+    governing: bool = False  # named only as a state it governs ("Downing Street" for the Conservatives)
     positions: list[int] = field(default_factory=list)  # word index of each of its mentions
     rules: dict[str, tuple[int, float, str]] = field(default_factory=dict)  # issue -> (sign, conf, cue)
 
@@ -174,9 +175,12 @@ class CandidateFinder:
             for m, a, b in here:
                 p = pairs.get((i, m.actor))
                 if p is None:
-                    p = pairs[(i, m.actor)] = Pair(i, m.actor, m.text, m.kind, first_pos=a / n, person=m.person)
-                elif p.kind == "modifier" and m.kind != "modifier":
-                    p.kind, p.speaker = m.kind, m.text
+                    p = pairs[(i, m.actor)] = Pair(i, m.actor, m.text, m.kind, first_pos=a / n, person=m.person,
+                                                   governing=m.governing)
+                else:
+                    p.governing = p.governing and m.governing
+                    if p.kind == "modifier" and m.kind != "modifier":
+                        p.kind, p.speaker = m.kind, m.text
                 p.n_mentions += 1
                 p.positions.append(a)
                 window = s.words[max(0, a - 4):a] + s.words[b:b + 4]
@@ -210,20 +214,35 @@ class CandidateFinder:
             at = next((j for j, w in enumerate(s.words) if w in PERSONAL), None)
             if at is not None and s.words[at] != "him" and any(m.person and a0 < at for m, a0, _b in here):
                 at = None  # ("him" after a subject is someone else: "Netanyahu told him ...")
+            title, governing = "", False
             if at is None:
                 at = _person_description(s.words, [(a0, b0) for _m, a0, b0 in here])
+                title = _described_title(s.words, at) if at is not None else ""
             if at is not None and any(abs(p0 - at) <= 1 for p0 in s.refs.values()):
                 at = None
             if at is not None:
                 named = {m.actor for m, _a, _b in here} | set(s.refs)
                 ref = next((a for a in reversed(memory.people) if a not in named), None)
+                said = memory.surface.get(ref, ref) if ref else ""
+                if title and self.rules.mentions.is_title(title):
+                    # "the prime minister": the last person named who holds that office, else the
+                    # actor whose named people hold it on the day ("Tony Blair" in 2005), else the
+                    # government of the one state with that office ("the home secretary"), else
+                    # the last person named
+                    holder = self.rules.mentions.holder(title, article.date)
+                    office, governing = self.rules.mentions.office_holder(title, article.date)
+                    titled = memory.person_titled(title, named) or (holder if holder not in named else None)
+                    governing = governing and not titled and office is not None and office not in named
+                    ref = titled or (office if governing or (office and office not in named) else None) or ref
+                    said = "the " + title
                 if ref and (i, ref) not in pairs:
-                    pairs[(i, ref)] = Pair(i, ref, memory.surface.get(ref, ref), "person_ref", positions=[at],
+                    pairs[(i, ref)] = Pair(i, ref, said, "person_ref", positions=[at], governing=governing,
                                            person=True,
                                            speech_near=any(w in _SPEECH for w in s.words[max(0, at - 4):at + 5]))
             for actor, at in s.refs.items():  # "Israel, he said, had ...", "the prime minister insisted"
                 if (i, actor) not in pairs:
-                    pairs[(i, actor)] = Pair(i, actor, memory.surface.get(actor, actor), "ref", positions=[at],
+                    said = memory.surface.get(actor) or (" ".join(s.words[at - 1:at + 1]) if at else s.words[at])
+                    pairs[(i, actor)] = Pair(i, actor, said, "ref", positions=[at],
                                              speech_near=any(w in _SPEECH for w in s.words[max(0, at - 4):at + 5]))
             # a quotation that goes on past its sentence is still its speaker's: "Everyone has to
             # understand ..." after 'Mr Cameron said: "...'
@@ -269,6 +288,17 @@ def _person_description(words: list[str], named: list[tuple[int, int]] = ()) -> 
             continue
         return j
     return None
+
+
+def _described_title(words: list[str], j: int) -> str:
+    """The office a description beginning at ``words[j]`` ("the") names: "prime minister" of "the
+    prime minister said", "secretary of state" of "the secretary of state"."""
+    k = next((x for x in range(j + 1, min(j + 5, len(words))) if words[x] in lexicon.PERSON_NOUNS), None)
+    if k is None:
+        return ""
+    if words[k + 1:k + 3] == ["of", "state"]:
+        k += 2
+    return " ".join(words[j + 1:k + 1])
 
 
 def _quotation_after(text: str, quote: str | None, pairs: list[Pair]) -> str | None:

@@ -24,7 +24,8 @@ Groups (``SCALARS`` names them, in order):
 - what refers back: "the proposal", "the deal" in a sentence standing for the last proposal
   described, whose issues are then this sentence's too (``rough_ref``); an actor tied only by a
   personal pronoun or a description of a person ("the president") elsewhere in the sentence,
-  read as the last person named (``k_person_ref``);
+  read as the last person named (``k_person_ref``); an actor reached only as the party governing a
+  state its codebook has no actor for ("Downing Street" for the Conservatives: ``k_governing``);
 - vectors: the sentence vector times the issue vector, element by element (what about the
   sentence matches what about the issue), and the sentence vector itself (for the stance).
 """
@@ -75,7 +76,7 @@ SCALARS = (
     "local_sign", "local_dist", "local_neg", "actor_cue_sign",
     "iss_dist", "iss_nearest", "iss_between", "iss_break", "iss_before",
     *STANCE_SCALARS,
-    "rough_ref", "k_person_ref",
+    "rough_ref", "k_person_ref", "k_governing",
 )
 # The scalars that are the same for every actor of a sentence: what the sentence says about the
 # issue, not who says it (the sentence-issue model of stancemap.extract.scorers.FactoredScorer).
@@ -237,7 +238,7 @@ def article_rows(ac: ArticleCandidates, view: IssueView, embedder, *, top_k: int
                 *holder_geometry(ac, p, view.stems[j], pol_cache.setdefault(p.sent, {}), pairs_in[p.sent]),
                 *against_cues(words, view.stems[j], view.harm[j] if view.harm else 0.0, pol_cache[p.sent],
                               _at(p, len(words))),
-                float(iid in s.ref), float(p.kind == "person_ref"),
+                float(iid in s.ref), float(p.kind == "person_ref"), float(p.governing),
             ]
             out.append(np.concatenate([np.asarray(f, dtype=np.float32), svec[p.sent] * view.vec[j], svec[p.sent]]))
             keys.append((pi, iid))

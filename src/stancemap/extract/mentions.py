@@ -40,6 +40,8 @@ class Mention:
     text: str
     kind: str  # "name", "pronoun", "description", "collective"
     person: bool = False
+    governing: bool = False  # a state the codebook lacks, read as the party governing it
+    title: str = ""  # a person's office on the article's date, as the knowledge base knows it
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Memory:
     kinds: dict[str, str] = field(default_factory=dict)
     subjects: list[str] = field(default_factory=list)
     surface: dict[str, str] = field(default_factory=dict)  # actor -> how it was last named
+    titles: list[str] = field(default_factory=list)  # each of ``people``'s office, where known ("" if not)
 
     def note_sentence(self, mentions: list["Mention"], kind_of) -> None:
         """Remember a sentence's mentions; its first is taken as its topic (usually the subject)."""
@@ -65,6 +68,12 @@ class Memory:
         self.kinds[m.actor] = kind
         if m.person:
             self.people.append(m.actor)
+            self.titles.append(m.title)
+
+    def person_titled(self, title: str, skip: set[str]) -> str | None:
+        """The last person named who holds ``title`` ("prime minister"), not one of ``skip``."""
+        return next((a for a, t in zip(reversed(self.people), reversed(self.titles))
+                     if t.lower() == title and a not in skip), None)
 
     def last_of_kind(self, kind: str, allowed: frozenset[str] | None = None) -> str | None:
         """The most salient actor of a kind so far: the most mentioned, the latest on a tie."""
@@ -112,6 +121,11 @@ class MentionFinder:
         self._resolve_cache: dict[tuple[str, dt.date], tuple[str | None, bool]] = {}
         self._actors = {a.id: a for a in codebook.actors}
         self._alias_people: dict[tuple[str, str, dt.date], bool] = {}
+        self._governing: set[tuple[str, dt.date]] = set()
+        self._titles: dict[tuple[str, dt.date], str] = {}
+        self._holders: dict[tuple[str, dt.date], str | None] = {}
+        self._all_titles: frozenset[str] | None = None
+        self._offices = None  # an OfficeFinder, made on first use
 
     def add_patterns(self, make_doc) -> None:
         self.matcher.add("ACTOR", [make_doc(f) for f in self._forms])
@@ -141,6 +155,48 @@ class MentionFinder:
         state = self.kb.get(self._demonyms[demonym])
         return self.resolve(state.name, on)[0] if state else None
 
+    def title(self, text: str, on: dt.date) -> str:
+        """The office of the person ``text`` names on ``on`` ("" if none is known)."""
+        self.resolve(text, on)
+        return self._titles.get((text.lower(), on), "")
+
+    def holder(self, title: str, on: dt.date) -> str | None:
+        """The codebook actor one of whose named people held ``title`` on ``on`` ("the prime
+        minister" in 2005: Labour, whose description names Tony Blair); None if none or several."""
+        key = (title, on)
+        if key not in self._holders:
+            found = set()
+            for a in self.codebook.actors:
+                for form in a.aliases:
+                    if len(form.split()) >= 2:
+                        via = self.kb.resolve(form, on).via or {}
+                        if via.get("kind") == "role" and str(via.get("title", "")).lower() == title:
+                            found.add(a.id)
+            self._holders[key] = next(iter(found)) if len(found) == 1 else None
+        return self._holders[key]
+
+    def office_holder(self, title: str, on: dt.date) -> tuple[str | None, bool]:
+        """Who holds ``title`` on ``on`` where only one state has that office ("the home
+        secretary": Britain's government, or the party governing it); (None, False) otherwise."""
+        if self._offices is None:
+            from stancemap.extract.offices import OfficeFinder
+
+            self._offices = OfficeFinder(self.kb, self.codebook)
+        hit = self._offices.offices.get(tuple(title.split()))
+        return self.kb.government_of(hit[1], on, self.codebook) if hit else (None, False)
+
+    def is_title(self, words: str) -> bool:
+        """Whether ``words`` ("prime minister") are an office some person of the knowledge base holds."""
+        if self._all_titles is None:
+            self._all_titles = frozenset(r.title.lower() for e in self.kb.actors() for r in e.roles)
+        return words in self._all_titles
+
+    def governing(self, text: str, on: dt.date) -> bool:
+        """Whether ``text`` resolved to its actor as the party that governs a state the codebook
+        has no actor for ("Downing Street" for the Conservatives in 2023)."""
+        self.resolve(text, on)
+        return (text.lower(), on) in self._governing
+
     def kind(self, actor_id: str) -> str:
         if actor_id not in self._kind_cache:
             entry = self.kb.get(actor_id)
@@ -153,7 +209,15 @@ class MentionFinder:
         if key not in self._resolve_cache or context:
             r = self.kb.resolve(text, on, codebook=self.codebook, context=context)
             via = r.via or {}
-            while via.get("kind") == "part_of" and isinstance(via.get("from"), dict):
+            if via.get("kind") == "governing" and context is None:
+                self._governing.add(key)
+            if context is None and r.actor:
+                inner = via.get("from") if via.get("kind") in ("part_of", "governing") else via
+                while isinstance(inner, dict) and inner.get("kind") in ("part_of", "governing"):
+                    inner = inner.get("from")
+                if isinstance(inner, dict) and inner.get("kind") == "role" and inner.get("title"):
+                    self._titles[key] = str(inner["title"])
+            while via.get("kind") in ("part_of", "governing") and isinstance(via.get("from"), dict):
                 via = via["from"]  # "Francis" -> UNGA -> UN: it is the person who matched
             person = via.get("kind") in ("role", "title") or str(via.get("entry", "")).startswith("person")
             if not person and via.get("kind") == "codebook alias":  # "Bernie Sanders", "Mrs. Clinton"
@@ -229,9 +293,28 @@ class MentionFinder:
                 if not _agentive_compound(d, s.end, self.agents):
                     kind = "modifier"
             if actor:
-                out.append(Mention(s.start, end, actor, text, kind, person))
+                out.append(Mention(s.start, end, actor, text, kind, person, self.governing(text, on),
+                                   self.title(text, on) if person else ""))
                 last_end = end
-        return out
+        return self._with_offices(d, doc, on, out)
+
+    def _with_offices(self, d: Doc, doc: Doc | Span, on: dt.date, out: list[Mention]) -> list[Mention]:
+        """The mentions, with offices before names nobody knows ("Home Secretary Charles Clarke";
+        :mod:`stancemap.extract.offices`)."""
+        if self._offices is None:
+            from stancemap.extract.offices import OfficeFinder
+
+            self._offices = OfficeFinder(self.kb, self.codebook)
+        lo, hi = (doc.start, doc.end) if isinstance(doc, Span) else (0, len(d))
+        taken = [False] * len(d)
+        for m in out:
+            for i in range(m.start, min(m.end, len(d))):
+                taken[i] = True
+        found = self._offices.find(d, lo, hi, taken, on)
+        if not found:
+            return out
+        extra = [Mention(a, b, actor, d[a:b].text, "name", True, gov, title) for a, b, actor, title, gov in found]
+        return sorted(out + extra, key=lambda m: m.start)
 
 
     def with_surnames(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:

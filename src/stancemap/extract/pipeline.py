@@ -140,7 +140,7 @@ class Extractor(Prefilter):
         names = self.mentions.names(doc, article.date, context=cand.text)
         if cand.surnames:
             names = by_surname(doc, names, cand.surnames)
-        refs = resolve_references(doc, names, cand.memory, self.mentions)
+        refs = resolve_references(doc, names, cand.memory, self.mentions, article.date)
         actor_of: dict[int, list[str]] = {}
         text_of = {m.end - 1: m.text for m in names + refs}
         for m in names + refs:

@@ -134,7 +134,8 @@ def _have_to(words: list[str]) -> bool:
 
 
 def _copy(m: Memory) -> Memory:
-    return Memory(list(m.actors[-20:]), list(m.people[-10:]), dict(m.kinds), list(m.subjects[-10:]), dict(m.surface))
+    return Memory(actors=list(m.actors[-20:]), people=list(m.people[-10:]), kinds=dict(m.kinds),
+                  subjects=list(m.subjects[-10:]), surface=dict(m.surface), titles=list(m.titles[-10:]))
 
 
 def _surface_forms(concepts: set[str]) -> set[str]:

@@ -9,6 +9,8 @@ clause ("it would be a mistake to ...") has no referent.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from spacy.tokens import Doc
 
 from stancemap.extract import lexicon
@@ -24,8 +26,10 @@ from stancemap.extract.mentions import (
 )
 
 
-def resolve_references(doc: Doc, names: list[Mention], memory: Memory, finder: MentionFinder) -> list[Mention]:
-    """Pronouns, "the emirate", "both countries": resolved to actors already mentioned."""
+def resolve_references(doc: Doc, names: list[Mention], memory: Memory, finder: MentionFinder,
+                       on: dt.date | None = None) -> list[Mention]:
+    """Pronouns, "the emirate", "both countries": resolved to actors already mentioned ("the
+    government", where none is, to the codebook's one actor in government on ``on``)."""
     out = []
     for t in doc:
         low = t.lower_
@@ -58,6 +62,9 @@ def resolve_references(doc: Doc, names: list[Mention], memory: Memory, finder: M
             if allowed:
                 kinds = [a for a in kinds if a in allowed]
             actor = kinds[-1] if kinds else memory.last_of_kind(DESCRIPTIONS[low], allowed)
+            if actor is None and low in ("government", "administration") and on is not None:
+                # a codebook of one country's parties: "the government" is the party in office
+                actor = finder.kb.sole_government(on, finder.codebook)
         elif low in PAIR_NOUNS and t.i > 0 and doc[t.i - 1].lower_ in BOTH:
             for a in memory.last_two(kind="state") or memory.last_two():
                 out.append(Mention(t.i, t.i + 1, a, t.text, "collective"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -56,6 +57,16 @@ def _narrowed(res: Resolution, mention: str, codebook: Codebook) -> Resolution:
     return Resolution(actor=None, via=res.via, reason=f"excluded by codebook {codebook.name}: {actor.id} leaves out {hit!r}")
 
 
+# Offices of a government (a head of state or government, a minister); not an opposition's.
+_GOVERNMENT_TITLE = re.compile(r"\b(prime minister|president|chancellor|premier|minister|secretary)\b", re.I)
+# What speaks for a state's government: its executive ("Downing Street", "British officials",
+# "the US administration"), not its parliament, army or capital ("Congress", "the RAF", "London").
+_EXECUTIVE = re.compile(r"\b(government|administration|officials?|ministers?|ministry|cabinet|downing|no\.? 10|"
+                        r"number 10|whitehall|white house|oval office|state department|department of state|"
+                        r"foreign office|fcdo|home office|treasury|kremlin|elys[ée]e|spokes\w+|authorities)\b", re.I)
+_NOT_GOVERNMENT = re.compile(r"\b(shadow|opposition|party|general|UN|former)\b", re.I)
+
+
 class _CodebookMap:
     """KB ids -> codebook ids (by id, by name, by the codebook's own aliases)."""
 
@@ -78,6 +89,37 @@ class _CodebookMap:
                     own.append(a.id)  # and by its id, where the text writes it so ("UKIP"; matched cased only)
             for form in own:
                 self.aliases[norm(form).removeprefix("the ")] = a.id
+        # people named in the codebook (its aliases, and the names its descriptions give), for
+        # the party that governs a state the codebook has no actor for (:meth:`governing`)
+        self.people = [(a.id, form) for a in codebook.actors for form in a.aliases if len(form.split()) >= 2]
+        self._governing: dict[dt.date, list[tuple[str, str, str]]] = {}
+
+    def governing(self, kb: "KnowledgeBase", state: str, on: dt.date) -> tuple[str | None, str]:
+        """The codebook actor that governs ``state`` on ``on``: the only one whose named people
+        include someone who then held an office of its government ("Rishi Sunak", prime
+        minister of GBR until 5 July 2024, makes GBR the Conservatives'; "Tony Blair" makes it
+        Labour's in 2005). (None, "") where no actor or more than one does."""
+        holders = {aid: entry for aid, of, entry in self.in_office(kb, on) if of == state}
+        return next(iter(holders.items())) if len(holders) == 1 else (None, "")
+
+    def in_office(self, kb: "KnowledgeBase", on: dt.date) -> list[tuple[str, str, str]]:
+        """(codebook actor, state, person) for each person the codebook names who holds an office
+        of a state's government on ``on``."""
+        if on not in self._governing:
+            found = []
+            for aid, form in self.people:
+                via = kb._cached(form, on, None).via or {}
+                title = str(via.get("title", ""))
+                if via.get("kind") == "role" and _GOVERNMENT_TITLE.search(title) and not _NOT_GOVERNMENT.search(title):
+                    found.append((aid, str(via.get("of")), str(via.get("entry", form))))
+            self._governing[on] = found
+        return self._governing[on]
+
+    def sole_government(self, kb: "KnowledgeBase", on: dt.date) -> str | None:
+        """The codebook actor that is the only one in government anywhere on ``on``, of one state:
+        in a codebook of one country's parties, "the government" is that party's."""
+        found = self.in_office(kb, on)
+        return found[0][0] if found and len({(a, of) for a, of, _e in found}) == 1 else None
 
     def map(self, kb: "KnowledgeBase", actor: str) -> tuple[str | None, list[str]]:
         path: list[str] = []
@@ -197,7 +239,7 @@ class KnowledgeBase:
         found: Found = self._cached(mention, on, context)
         if codebook is None or found.actor is None:
             return Resolution(actor=found.actor, via=found.via, reason=found.reason)
-        res = self._in_codebook(found, cb, codebook.name)
+        res = self._in_codebook(found, cb, codebook.name, on)
         return _narrowed(res, mention, codebook)
 
     def _codebook(self, codebook: Codebook) -> _CodebookMap:
@@ -209,10 +251,55 @@ class KnowledgeBase:
             self._codebooks[id(codebook)] = cached
         return cached[1]
 
-    def _in_codebook(self, found: Found, cb: _CodebookMap, name: str) -> Resolution:
+    def _executive(self, state: str, via: dict, on: dt.date) -> bool:
+        """Whether what resolved to ``state`` is its government speaking: an office holder in a
+        government office ("Grant Shapps", defence secretary), or a phrase of its executive whose
+        other words name the state ("the UK government", "British officials"; not "the Trump
+        administration" while Trump holds no office, nor "Congress", "the RAF", "London")."""
+        kind = via.get("kind")
+        if kind in ("role", "title"):
+            title = str(via.get("title") or via.get("agent") or "")
+            return bool(_GOVERNMENT_TITLE.search(title)) and not _NOT_GOVERNMENT.search(title)
+        if kind not in ("group", "demonym+agent"):
+            return False  # the bare name ("Britain"), a capital ("Washington"), a demonym
+        said = str(via.get("alias", "")) + " " + str(via.get("agent", ""))
+        m = _EXECUTIVE.search(said)
+        if m is None:
+            return False
+        before = [w for w in re.findall(r"[\w.'’]+", said[:m.start()]) if w.lower() not in ("the", "'s", "’s")]
+        return all(w.lower() in self.index.demonyms or self._cached(w, on, None).actor == state for w in before)
+
+    def government_of(self, state: str, on: dt.date, codebook: Codebook) -> tuple[str | None, bool]:
+        """Who speaks for ``state``'s government on ``on`` in ``codebook``: its own actor (the state,
+        or what the state is part of there), else the party that governs it (:meth:`_CodebookMap.governing`);
+        and whether it is the latter. (None, False) if neither."""
+        cb = self._codebook(codebook)
+        mapped, _path = cb.map(self, state)
+        if mapped is not None:
+            return mapped, False
+        gov, _holder = cb.governing(self, state, on)
+        return gov, gov is not None
+
+    def sole_government(self, on: dt.date, codebook: Codebook) -> str | None:
+        """The codebook's one actor in government on ``on`` (:meth:`_CodebookMap.sole_government`)."""
+        return self._codebook(codebook).sole_government(self, on)
+
+    def _in_codebook(self, found: Found, cb: _CodebookMap, name: str, on: dt.date | None = None) -> Resolution:
         tried = []
         for actor, via in found.options or ((found.actor, found.via),):
             mapped, path = cb.map(self, actor)
+            if mapped is None and on is not None:
+                # the state itself, as its executive speaks ("Downing Street", "British officials",
+                # its ministers); not its bare name, capital or demonym ("Britain", "London",
+                # "British troops": as often the addressee or a place), its parliament or army
+                e = self.index.actors.get(actor)
+                state = actor if e is not None and e.kind == "state" and self._executive(actor, via or {}, on) else None
+                gov, holder = cb.governing(self, state, on) if state else (None, "")
+                if gov is not None:
+                    # a state the codebook has no actor for speaks as the party that governs it:
+                    # "Downing Street", "the UK government", the foreign secretary
+                    return Resolution(actor=gov, via={"kind": "governing", "state": state, "holder": holder, "from": via},
+                                      reason=f"{found.reason}; {state} is governed by {gov} ({holder}) on {on}")
             if mapped is None:
                 tried.append(actor)
                 continue
