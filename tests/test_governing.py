@@ -123,11 +123,9 @@ def test_an_office_of_one_state_before_an_unknown_name_is_its_government():
     from stancemap.extract.pipeline import Extractor
     from stancemap.knowledge.kb import KnowledgeBase
 
-    # only Britain has a "home secretary" among the knowledge base's offices; many states have
-    # an "education minister", so that office says nothing of the state
+    # only Britain has a "home secretary" among the knowledge base's offices
     offices = OfficeFinder(KnowledgeBase.builtin(), PARTIES).offices
     assert offices[("home", "secretary")] == ("home secretary", "GBR")
-    assert not any(w[-1] == "minister" for w in offices)
     text = ("Home Secretary Charles Clarke defended the plan. "          # 2005: Blair's Labour governs
             "Shadow home secretary David Davis attacked it. "            # the opposition's office: no one's
             "Mr Clarke said the cards would go ahead. "                  # the surname, after the office
@@ -161,3 +159,54 @@ def test_the_government_is_the_one_party_in_office():
         assert set(got) == expected
         assert all(p.speaker == "the government" for p in got.values())
     assert ex.failures == []
+
+
+def _pairs(cb, on, text):
+    from stancemap.extract.candidates import CandidateFinder
+    from stancemap.extract.pipeline import Extractor
+
+    ex = Extractor(cb)
+    ac = CandidateFinder(ex).pipe([Article(id="a", date=on, source="t", title="t", text=text)])[0]
+    assert ex.failures == []
+    return [{p.actor: p.kind for p in ac.pairs_of(i)} for i in range(len(ac.sentences))]
+
+
+@pytest.mark.parametrize("on,text,expected", [
+    # an office whose last holder named is no actor of the codebook: not the party in office
+    (dt.date(2023, 11, 10), "Israeli Prime Minister Benjamin Netanyahu rejected calls for a ceasefire. "
+                            "The prime minister said Israel would fight on.", [{}, {}]),
+    # another state's office, or one no longer held: no one's
+    (dt.date(2005, 2, 10), "US Defence Secretary Donald Rumsfeld backed the war. He rejected a ceasefire.", [{}, {}]),
+    (dt.date(2005, 2, 10), "Indian Foreign Secretary Shyam Saran called for a ceasefire.", [{}]),
+    (dt.date(2024, 8, 1), "Ex-Home Secretary Kenneth Baker called for a ceasefire. "
+                          "Then Home Secretary Kenneth Baker called for a ceasefire.", [{}, {}]),
+    # "the government" beside another state may be theirs
+    (dt.date(2023, 11, 10), "Labour leader Keir Starmer spoke. The government rejected Israel's calls for a ceasefire.",
+     [{"LAB": "name"}, {}]),
+])
+def test_what_is_not_the_party_in_office(on, text, expected):
+    assert _pairs(PARTIES, on, text) == expected
+
+
+def test_a_codebook_of_states_reads_offices_as_before():
+    from stancemap.knowledge.codebook import builtin_codebook
+
+    g = builtin_codebook()
+    on = dt.date(2023, 11, 10)
+    # "The US president" is a president: "the president" after it is the USA, not whichever
+    # codebook actor's named person is a president
+    assert _pairs(g, on, "The US president called for a humanitarian pause in Gaza. "
+                         "The president said Israel must protect civilians.")[1] == {"ISR": "name", "USA": "person_ref"}
+    # a British spelling of a US office is still the last person named, not Britain
+    assert _pairs(g, on, "US Defence Secretary Lloyd Austin visited Israel on Monday. "
+                         "The defence secretary said Israel must protect civilians in Gaza.")[1] == \
+        {"ISR": "name", "USA": "person_ref"}
+    # and "the government" is not the state's codebook actor by default
+    assert _pairs(g, on, "The government has rejected calls for a ceasefire in Gaza, Israeli officials said.") == \
+        [{"ISR": "name"}]
+
+
+def test_an_office_beside_its_holders_name_adds_no_one():
+    # "The Prime Minister, Rishi Sunak": the person named there, not Keir Starmer named before
+    assert _pairs(PARTIES, dt.date(2023, 11, 10), "Labour leader Keir Starmer spoke. "
+                  "The Prime Minister, Rishi Sunak, rejected a ceasefire.") == [{"LAB": "name"}, {"CON": "name"}]

@@ -39,6 +39,7 @@ class Sentence:
     roles: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> its mentions' roles
     refs: dict[str, int] = field(default_factory=dict)  # actor -> word of a reference the parse resolved
     ref: frozenset[str] = frozenset()  # issues "the deal", "the proposal" here may refer back to
+    outside: tuple[str, ...] = ()  # offices of people named here whom the codebook has no actor for
 
 
 @dataclass
@@ -143,6 +144,7 @@ class CandidateFinder:
         names: list[list] = []
         k = 0
         described: frozenset[str] = frozenset()  # the issues of the last proposal described
+        outside = doc.user_data.get("stancemap.outside", [])
         for sent in doc.sents:
             here = []
             while k < len(mentions) and mentions[k].start < sent.end:
@@ -158,7 +160,8 @@ class CandidateFinder:
             rough = frozenset(r.issues.rough_issues(r._rough_concepts(words, here, sent.start)))
             proposal = any(w in PROPOSAL_NOUNS for w in words)
             sents.append(Sentence(start, start + len(text), text, words, rough,
-                                  ref=described - rough if proposal else frozenset()))
+                                  ref=described - rough if proposal else frozenset(),
+                                  outside=tuple(t for at, t in outside if sent.start <= at < sent.end)))
             if proposal and rough:
                 described = rough
             names.append(rel)
@@ -231,9 +234,15 @@ class CandidateFinder:
                     # the last person named
                     holder = self.rules.mentions.holder(title, article.date)
                     office, governing = self.rules.mentions.office_holder(title, article.date)
-                    titled = memory.person_titled(title, named) or (holder if holder not in named else None)
-                    governing = governing and not titled and office is not None and office not in named
-                    ref = titled or (office if governing or (office and office not in named) else None) or ref
+                    found, titled = memory.person_titled(title, named)
+                    if found:  # the last person named in that office, even one outside the codebook
+                        ref, governing = titled, False
+                    elif holder is not None and holder in named:
+                        ref = None  # "The Prime Minister, Rishi Sunak, said": the person named here
+                    else:
+                        titled = holder
+                        governing = governing and not titled and office is not None and office not in named
+                        ref = titled or (office if governing else None) or ref
                     said = "the " + title
                 if ref and (i, ref) not in pairs:
                     pairs[(i, ref)] = Pair(i, ref, said, "person_ref", positions=[at], governing=governing,
@@ -252,6 +261,8 @@ class CandidateFinder:
                 pairs[(i, quote)] = Pair(i, quote, memory.surface.get(quote, quote), "quote")
             quote = _quotation_after(s.text, quote, [p for (j, _a), p in pairs.items() if j == i])
             memory.note_sentence([m for m, _a, _b in here], self.rules.mentions.kind)
+            for title in s.outside:
+                memory.note_outside(title)
         for c in claims:
             i = by_start.get(c.start)
             if i is None or c.issue is None:

@@ -54,6 +54,7 @@ class Memory:
     subjects: list[str] = field(default_factory=list)
     surface: dict[str, str] = field(default_factory=dict)  # actor -> how it was last named
     titles: list[str] = field(default_factory=list)  # each of ``people``'s office, where known ("" if not)
+    titled: list[tuple[str | None, str]] = field(default_factory=list)  # (actor or None: outside the codebook, office)
 
     def note_sentence(self, mentions: list["Mention"], kind_of) -> None:
         """Remember a sentence's mentions; its first is taken as its topic (usually the subject)."""
@@ -69,11 +70,20 @@ class Memory:
         if m.person:
             self.people.append(m.actor)
             self.titles.append(m.title)
+            if m.title:
+                self.titled.append((m.actor, m.title.lower()))
 
-    def person_titled(self, title: str, skip: set[str]) -> str | None:
-        """The last person named who holds ``title`` ("prime minister"), not one of ``skip``."""
-        return next((a for a, t in zip(reversed(self.people), reversed(self.titles))
-                     if t.lower() == title and a not in skip), None)
+    def note_outside(self, title: str) -> None:
+        """A person the codebook has no actor for was named, holding ``title``."""
+        self.titled.append((None, title))
+
+    def person_titled(self, title: str, skip: set[str]) -> tuple[bool, str | None]:
+        """(found, actor) for the last person named who holds ``title`` ("prime minister"), not one
+        of ``skip``: actor None when that person is no actor of the codebook."""
+        for a, t in reversed(self.titled):
+            if t == title and (a is None or a not in skip):
+                return True, a
+        return False, None
 
     def last_of_kind(self, kind: str, allowed: frozenset[str] | None = None) -> str | None:
         """The most salient actor of a kind so far: the most mentioned, the latest on a tie."""
@@ -161,8 +171,9 @@ class MentionFinder:
         return self._titles.get((text.lower(), on), "")
 
     def holder(self, title: str, on: dt.date) -> str | None:
-        """The codebook actor one of whose named people held ``title`` on ``on`` ("the prime
-        minister" in 2005: Labour, whose description names Tony Blair); None if none or several."""
+        """The party one of whose named people held ``title`` on ``on`` in a state the codebook has
+        no actor for ("the prime minister" in 2005: Labour, whose description names Tony Blair);
+        None if none or several, and in a codebook of states (whose offices speak as the state)."""
         key = (title, on)
         if key not in self._holders:
             found = set()
@@ -170,20 +181,24 @@ class MentionFinder:
                 for form in a.aliases:
                     if len(form.split()) >= 2:
                         via = self.kb.resolve(form, on).via or {}
-                        if via.get("kind") == "role" and str(via.get("title", "")).lower() == title:
+                        if (via.get("kind") == "role" and str(via.get("title", "")).lower() == title
+                                and self.kb.government_of(str(via.get("of")), on, self.codebook)[1]):
                             found.add(a.id)
             self._holders[key] = next(iter(found)) if len(found) == 1 else None
         return self._holders[key]
 
     def office_holder(self, title: str, on: dt.date) -> tuple[str | None, bool]:
-        """Who holds ``title`` on ``on`` where only one state has that office ("the home
-        secretary": Britain's government, or the party governing it); (None, False) otherwise."""
+        """The party governing the one state that has office ``title`` ("the home secretary":
+        Britain's), where the codebook has no actor for that state; (None, False) otherwise."""
         if self._offices is None:
             from stancemap.extract.offices import OfficeFinder
 
             self._offices = OfficeFinder(self.kb, self.codebook)
         hit = self._offices.offices.get(tuple(title.split()))
-        return self.kb.government_of(hit[1], on, self.codebook) if hit else (None, False)
+        actor, governing = self.kb.government_of(hit[1], on, self.codebook) if hit else (None, False)
+        # a codebook of states keeps reading the office as the last person named ("US Defence
+        # Secretary Lloyd Austin ... the defence secretary"): only a party codebook needs it
+        return (actor, True) if governing else (None, False)
 
     def is_title(self, words: str) -> bool:
         """Whether ``words`` ("prime minister") are an office some person of the knowledge base holds."""
@@ -215,8 +230,8 @@ class MentionFinder:
                 inner = via.get("from") if via.get("kind") in ("part_of", "governing") else via
                 while isinstance(inner, dict) and inner.get("kind") in ("part_of", "governing"):
                     inner = inner.get("from")
-                if isinstance(inner, dict) and inner.get("kind") == "role" and inner.get("title"):
-                    self._titles[key] = str(inner["title"])
+                if isinstance(inner, dict) and inner.get("kind") in ("role", "title") and (inner.get("title") or inner.get("agent")):
+                    self._titles[key] = str(inner.get("title") or inner.get("agent"))  # "the US president": its agent
             while via.get("kind") in ("part_of", "governing") and isinstance(via.get("from"), dict):
                 via = via["from"]  # "Francis" -> UNGA -> UN: it is the person who matched
             person = via.get("kind") in ("role", "title") or str(via.get("entry", "")).startswith("person")
@@ -296,6 +311,14 @@ class MentionFinder:
                 out.append(Mention(s.start, end, actor, text, kind, person, self.governing(text, on),
                                    self.title(text, on) if person else ""))
                 last_end = end
+            elif person_like(text):
+                # a person the codebook has no actor for, in an office ("Israeli Prime Minister
+                # Benjamin Netanyahu" in a codebook of British parties): "the prime minister" after
+                # it is that person, no one of the codebook (``Memory.person_titled``)
+                via = self.kb.resolve(text, on).via or {}
+                if via.get("kind") in ("role", "title") and (via.get("title") or via.get("agent")):
+                    d.user_data.setdefault("stancemap.outside", []).append(
+                        (s.start, str(via.get("title") or via.get("agent")).lower()))
         return self._with_offices(d, doc, on, out)
 
     def _with_offices(self, d: Doc, doc: Doc | Span, on: dt.date, out: list[Mention]) -> list[Mention]:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 # A secretary's office is one state's ("home secretary", "treasury secretary"); a minister's
 # ("education minister") is every state's, however few of them the knowledge base lists.
 _NATIONAL = re.compile(r"\bsecretary\b")
-_NOT_HOLDER = frozenset("shadow former ex deputy acting junior assistant".split())
+_NOT_HOLDER = frozenset("shadow former ex ex- then deputy acting junior assistant".split())
 
 
 class OfficeFinder:
@@ -40,6 +40,7 @@ class OfficeFinder:
                 self.offices[words] = (title, state)
         self.longest = max((len(w) for w in self.offices), default=0)
         self.first = frozenset(w[0] for w in self.offices)
+        self.demonyms = kb.demonyms()
 
     def find(self, doc: Doc, lo: int, hi: int, taken: list[bool], on: dt.date) -> list[tuple[int, int, str, str, bool]]:
         """(start, end, actor, office, governing) for each office in ``doc[lo:hi]`` that stands
@@ -64,13 +65,30 @@ class OfficeFinder:
             k = e
             while k < hi and k - e < 3 and not taken[k] and _name_word(doc[k]):
                 k += 1
-            before = doc[i - 1].lower_ if i > 0 else ""
-            if k - e >= 2 and (k >= len(doc) or not _name_word(doc[k])) and before not in _NOT_HOLDER:
+            if k - e >= 2 and (k >= len(doc) or not _name_word(doc[k])) and self._own(doc, i, taken, state, on):
                 actor, governing = self.kb.government_of(state, on, self.codebook)
                 if actor is not None:
                     out.append((i, e, actor, title, governing))
             i = e
         return out
+
+
+    def _own(self, doc: Doc, i: int, taken: list[bool], state: str, on: dt.date) -> bool:
+        """Whether the office at ``doc[i]`` is held now and is ``state``'s: not after "shadow",
+        "former", "then", "ex-", another actor's name ("Tory Home Secretary ... in 1990") or
+        another state's ("US Defence Secretary Donald Rumsfeld", "Indian Foreign Secretary"),
+        within the three words before it."""
+        for t in reversed(doc[max(0, i - 3):i]):
+            if t.is_punct and t.text not in ("-", "'s", "’s"):
+                break
+            low = t.lower_
+            if low in _NOT_HOLDER or taken[t.i]:
+                return False
+            if t.text[:1].isupper() or low in self.demonyms:
+                other = self.demonyms.get(low) or self.kb.resolve(t.text, on).actor
+                if other is not None and other != state:
+                    return False
+        return True
 
 
 def _name_word(t) -> bool:

@@ -135,7 +135,8 @@ def _have_to(words: list[str]) -> bool:
 
 def _copy(m: Memory) -> Memory:
     return Memory(actors=list(m.actors[-20:]), people=list(m.people[-10:]), kinds=dict(m.kinds),
-                  subjects=list(m.subjects[-10:]), surface=dict(m.surface), titles=list(m.titles[-10:]))
+                  subjects=list(m.subjects[-10:]), surface=dict(m.surface), titles=list(m.titles[-10:]),
+                  titled=list(m.titled[-10:]))
 
 
 def _surface_forms(concepts: set[str]) -> set[str]:

@@ -62,7 +62,7 @@ def resolve_references(doc: Doc, names: list[Mention], memory: Memory, finder: M
             if allowed:
                 kinds = [a for a in kinds if a in allowed]
             actor = kinds[-1] if kinds else memory.last_of_kind(DESCRIPTIONS[low], allowed)
-            if actor is None and low in ("government", "administration") and on is not None:
+            if actor is None and low == "government" and on is not None and not _foreign(doc, finder):
                 # a codebook of one country's parties: "the government" is the party in office
                 actor = finder.kb.sole_government(on, finder.codebook)
         elif low in PAIR_NOUNS and t.i > 0 and doc[t.i - 1].lower_ in BOTH:
@@ -75,6 +75,20 @@ def resolve_references(doc: Doc, names: list[Mention], memory: Memory, finder: M
             said = next((m.text for m in reversed(before) if m.actor == actor), memory.surface.get(actor, t.text))
             out.append(Mention(t.i, t.i + 1, actor, said, "pronoun"))
     return out
+
+
+def _foreign(doc: Doc, finder: MentionFinder) -> bool:
+    """Whether the sentence names a state or its people ("Israel", "Israeli"): its "the government"
+    may be theirs, not the codebook's party in office."""
+    demonyms, kb = finder._demonyms, finder.kb
+    for t in doc:
+        if t.lower_ in demonyms:
+            return True
+        if t.text[:1].isupper() and t.i > 0:
+            e = kb.get(kb.resolve(t.text).actor or "")
+            if e is not None and e.kind == "state":
+                return True
+    return False
 
 
 def speaker_of_quote(doc: Doc, names: list[Mention]) -> str | None:

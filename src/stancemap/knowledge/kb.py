@@ -104,14 +104,17 @@ class _CodebookMap:
 
     def in_office(self, kb: "KnowledgeBase", on: dt.date) -> list[tuple[str, str, str]]:
         """(codebook actor, state, person) for each person the codebook names who holds an office
-        of a state's government on ``on``."""
+        of the government of a state the codebook has no actor for, on ``on``."""
         if on not in self._governing:
             found = []
             for aid, form in self.people:
                 via = kb._cached(form, on, None).via or {}
                 title = str(via.get("title", ""))
-                if via.get("kind") == "role" and _GOVERNMENT_TITLE.search(title) and not _NOT_GOVERNMENT.search(title):
-                    found.append((aid, str(via.get("of")), str(via.get("entry", form))))
+                of = str(via.get("of"))
+                e = kb.index.actors.get(of)
+                if (via.get("kind") == "role" and _GOVERNMENT_TITLE.search(title) and not _NOT_GOVERNMENT.search(title)
+                        and e is not None and e.kind == "state" and self.map(kb, of)[0] is None):
+                    found.append((aid, of, str(via.get("entry", form))))
             self._governing[on] = found
         return self._governing[on]
 
