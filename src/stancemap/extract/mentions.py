@@ -187,14 +187,18 @@ class MentionFinder:
             self._holders[key] = next(iter(found)) if len(found) == 1 else None
         return self._holders[key]
 
-    def office_holder(self, title: str, on: dt.date) -> tuple[str | None, bool]:
-        """The party governing the one state that has office ``title`` ("the home secretary":
-        Britain's), where the codebook has no actor for that state; (None, False) otherwise."""
+    def offices(self):
+        """The offices held in one state only (:class:`stancemap.extract.offices.OfficeFinder`), made on first use."""
         if self._offices is None:
             from stancemap.extract.offices import OfficeFinder
 
             self._offices = OfficeFinder(self.kb, self.codebook)
-        hit = self._offices.offices.get(tuple(title.split()))
+        return self._offices
+
+    def office_holder(self, title: str, on: dt.date) -> tuple[str | None, bool]:
+        """The party governing the one state that has office ``title`` ("the home secretary":
+        Britain's), where the codebook has no actor for that state; (None, False) otherwise."""
+        hit = self.offices().offices.get(tuple(title.split()))
         actor, governing = self.kb.government_of(hit[1], on, self.codebook) if hit else (None, False)
         # a codebook of states keeps reading the office as the last person named ("US Defence
         # Secretary Lloyd Austin ... the defence secretary"): only a party codebook needs it
@@ -324,16 +328,12 @@ class MentionFinder:
     def _with_offices(self, d: Doc, doc: Doc | Span, on: dt.date, out: list[Mention]) -> list[Mention]:
         """The mentions, with offices before names nobody knows ("Home Secretary Charles Clarke";
         :mod:`stancemap.extract.offices`)."""
-        if self._offices is None:
-            from stancemap.extract.offices import OfficeFinder
-
-            self._offices = OfficeFinder(self.kb, self.codebook)
         lo, hi = (doc.start, doc.end) if isinstance(doc, Span) else (0, len(d))
         taken = [False] * len(d)
         for m in out:
             for i in range(m.start, min(m.end, len(d))):
                 taken[i] = True
-        found = self._offices.find(d, lo, hi, taken, on)
+        found = self.offices().find(d, lo, hi, taken, on)
         if not found:
             return out
         extra = [Mention(a, b, actor, d[a:b].text, "name", True, gov, title) for a, b, actor, title, gov in found]
