@@ -57,8 +57,11 @@ def test_not_the_bare_name_nor_another_state(kb, cb):
     assert kb.resolve("the UK", on, codebook=cb).actor is None
     # no party of this codebook governs the United States
     assert kb.resolve("Washington", on, codebook=cb).actor is None
-    # before Sunak, no one the codebook names governed (Boris Johnson, Liz Truss are not named)
-    assert kb.resolve("Downing Street", dt.date(2022, 1, 10), codebook=cb).actor is None
+    # Boris Johnson's government in 2022 was the Conservatives' (the knowledge base gives him the
+    # party's leadership; Rishi Sunak was his chancellor): in John Major's, no one the knowledge
+    # base or the codebook names governed
+    assert kb.resolve("Downing Street", dt.date(2022, 1, 10), codebook=cb).actor == "CON"
+    assert kb.resolve("Downing Street", dt.date(1996, 1, 10), codebook=cb).actor is None
 
 
 @pytest.mark.parametrize("mention", ["the RAF", "the British army", "the House of Commons", "London",
@@ -134,7 +137,8 @@ def test_an_office_of_one_state_before_an_unknown_name_is_its_government():
     ac = CandidateFinder(Extractor(PARTIES)).pipe([art])[0]
     pairs = [{p.actor: p for p in ac.pairs_of(i)} for i in range(len(ac.sentences))]
     assert set(pairs[0]) == {"LAB"} and pairs[0]["LAB"].governing and pairs[0]["LAB"].person
-    assert set(pairs[1]) == set()
+    # the opposition's office is no government's: David Davis is the Conservatives' by his party role
+    assert set(pairs[1]) == {"CON"} and not pairs[1]["CON"].governing
     assert set(pairs[2]) == {"LAB"} and pairs[2]["LAB"].kind == "name"
     # the office's holder named above, Mr Clarke
     assert set(pairs[3]) == {"LAB"} and pairs[3]["LAB"].kind == "person_ref"
@@ -153,7 +157,7 @@ def test_the_government_is_the_one_party_in_office():
     text = "Labour leader Keir Starmer spoke on Monday. The government rejected calls for a ceasefire in Gaza."
     ex = Extractor(PARTIES)
     for on, expected in ((dt.date(2023, 11, 10), {"CON"}),   # Sunak's Conservatives
-                         (dt.date(2022, 1, 10), set())):     # Boris Johnson's: no one the codebook names
+                         (dt.date(1996, 1, 10), set())):     # John Major's: no one the knowledge base names
         ac = CandidateFinder(ex).pipe([Article(id="a", date=on, source="t", title="t", text=text)])[0]
         got = {p.actor: p for p in ac.pairs_of(1)}
         assert set(got) == expected

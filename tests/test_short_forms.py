@@ -34,7 +34,7 @@ CODEBOOK = {
 def _kb_known():
     kb = KnowledgeBase.builtin()
     agents = kb.agent_nouns()
-    return kb, (lambda w: w.lower() in agents or kb.resolve(w).actor is not None)
+    return kb, (lambda w: w.lower() in agents or kb.knows_name(w))
 
 
 def test_short_forms_of_names_and_descriptions():

@@ -15,6 +15,8 @@ import yaml
 from stancemap.errors import StancemapError
 from stancemap.knowledge.kb import KnowledgeBase
 from stancemap.knowledge.loader import Entry, dump_entries
+from stancemap.knowledge.office_holders import PHOENIX_DATE, office_holders
+from stancemap.knowledge.office_holders import dump as dump_holders
 from stancemap.knowledge.phoenix import read_actors, read_agents, write_actors
 
 app = typer.Typer(help="The actor knowledge base: resolve names, import/export CAMEO/Phoenix dictionaries.")
@@ -88,6 +90,11 @@ def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="A Phoenix .actors.txt or agents file."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Save the imported actors as a KB YAML file."),
     show_rejected: int = typer.Option(10, "--show-rejected", help="How many rejected lines to list."),
+    holders: bool = typer.Option(False, "--office-holders", help="Keep only people in a state's government, "
+                                 "with dated roles, not already in the knowledge base (how the built-in "
+                                 "office-holders.tsv is made)."),
+    until: Optional[str] = typer.Option(None, "--until", help="With --office-holders: the dictionary's date, "
+                                        "YYYY-MM-DD, on which an open role ends (default 2014-01-30, Phoenix's)."),
 ) -> None:
     """Read a CAMEO/Phoenix dictionary; report what came in; optionally save it as a KB file."""
     agents_file = "agents" in file.name.lower() and "actors" not in file.name.lower()
@@ -102,6 +109,24 @@ def import_(
         typer.echo(f"  rejected {n:>5}  {reason}")
     for line, reason in report.rejected[:show_rejected]:
         typer.echo(f"  {file.name}:{line}: {reason}")
+    if holders:
+        if agents_file:
+            _fail(ValueError("--office-holders reads an actors file, not an agents file"))
+            return
+        try:
+            last = dt.date.fromisoformat(until) if until else PHOENIX_DATE
+        except ValueError:
+            _fail(ValueError(f"--until: expected YYYY-MM-DD, got {until!r}"))
+            return
+        kb = KnowledgeBase.load([], builtin=True, office_holders=False)
+        forms = [s for s, _e in kb.surface_forms()] + [s for s, _e in kb.cased_surface_forms()]
+        states = [a.id for a in kb.actors() if a.kind == "state"]
+        people = office_holders(report.actors, forms, states, until=last)
+        typer.echo(f"office holders: {len(people)} people, {sum(len(a.roles) for a in people)} roles")
+        if out:
+            out.write_text(dump_holders(people), encoding="utf-8")
+            typer.echo(f"saved to {out}")
+        return
     if out:
         if agents_file:
             doc: dict = {"agents": {"collective": sorted(report.agents)}}

@@ -63,10 +63,12 @@ def model_scalars(meta: dict, model_dir: Path) -> int | None:
 
 
 # What this code decides from a model's probabilities, beside the model itself: part of the
-# version each claim records ("1.1+5ac3695e2e.d2"), so that a store re-extracts its articles when
+# version each claim records ("1.1+5ac3695e2e.d3"), so that a store re-extracts its articles when
 # it changes, as it does for a new model (their machine claims are replaced, reviewed ones kept).
 # d2 (2026-12-07): an issue's target opposes it (extract/targets.py).
-DECISION_REVISION = "d2"
+# d3 (2026-12-08): the candidates the knowledge base gives (office holders before 2015 from
+# Phoenix, the parties' people: knowledge/office_holders.py, docs/knowledge.md).
+DECISION_REVISION = "d3"
 
 
 class Featurizer:

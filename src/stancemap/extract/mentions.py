@@ -136,6 +136,8 @@ class MentionFinder:
         self._holders: dict[tuple[str, dt.date], str | None] = {}
         self._all_titles: frozenset[str] | None = None
         self._offices = None  # an OfficeFinder, made on first use
+        self._known: set[str] | None = None
+        self._no_short: frozenset[str] = frozenset()
 
     def add_patterns(self, make_doc) -> None:
         self.matcher.add("ACTOR", [make_doc(f) for f in self._forms])
@@ -171,20 +173,13 @@ class MentionFinder:
         return self._titles.get((text.lower(), on), "")
 
     def holder(self, title: str, on: dt.date) -> str | None:
-        """The party one of whose named people held ``title`` on ``on`` in a state the codebook has
-        no actor for ("the prime minister" in 2005: Labour, whose description names Tony Blair);
-        None if none or several, and in a codebook of states (whose offices speak as the state)."""
+        """The party whose person held ``title`` on ``on`` in a state the codebook has no actor for
+        ("the prime minister" in 2005: Labour, whose leader Tony Blair was; named in the codebook or
+        given the party role by the knowledge base); None if none or several, and in a codebook of
+        states (whose offices speak as the state: no party holds them)."""
         key = (title, on)
         if key not in self._holders:
-            found = set()
-            for a in self.codebook.actors:
-                for form in a.aliases:
-                    if len(form.split()) >= 2:
-                        via = self.kb.resolve(form, on).via or {}
-                        if (via.get("kind") == "role" and str(via.get("title", "")).lower() == title
-                                and self.kb.government_of(str(via.get("of")), on, self.codebook)[1]):
-                            found.add(a.id)
-            self._holders[key] = next(iter(found)) if len(found) == 1 else None
+            self._holders[key] = self.kb.office_holder(title, on, self.codebook)
         return self._holders[key]
 
     def offices(self):
@@ -343,9 +338,11 @@ class MentionFinder:
     def with_surnames(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """The article's mentions, with people the knowledge base does not know named again by
         surname (:func:`stancemap.extract.surnames.with_surnames`)."""
-        from stancemap.extract.surnames import with_surnames
+        from stancemap.extract.surnames import name_forms, with_surnames
 
-        return with_surnames(doc, mentions, _agent_heads(self.agents), set(self._forms))
+        if self._known is None:
+            self._known, self._no_short = name_forms(self.kb, self._forms)
+        return with_surnames(doc, mentions, _agent_heads(self.agents), self._known, self._no_short)
 
 
 def _agent_head_end(doc: Doc, span: Span, agents) -> int:

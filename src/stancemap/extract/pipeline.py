@@ -62,7 +62,7 @@ class Extractor(Prefilter):
         agents = self.kb.agent_nouns()
         self.matching = with_description_aliases(
             self.codebook, frozenset(self.kb.demonyms()),
-            known=lambda w: w.lower() in agents or self.kb.resolve(w).actor is not None)
+            known=lambda w: w.lower() in agents or self.kb.knows_name(w))
         self.nlp = self._nlp or load_parser()
         self.sentencizer = Sentencizer()
         self.mentions = MentionFinder(self.kb, self.matching, self.nlp.vocab)

@@ -13,11 +13,30 @@ from spacy.tokens import Doc
 from stancemap.extract.mentions import Mention
 
 
-def with_surnames(doc: Doc, mentions: list[Mention], agent_heads: frozenset[str], known: set[str]) -> list[Mention]:
+def name_forms(kb, forms) -> tuple[set[str], frozenset[str]]:
+    """(``known``, ``no_short``) for :func:`with_surnames`, from the knowledge base and the lower-case
+    ``forms`` a finder matches. ``known`` leaves out the office holders imported from Phoenix: a
+    person who held office in 2005 is, in 2023, as unknown as any ("EU Commissioner Thierry Breton
+    ... Breton said"). ``no_short`` are the full names of the people the knowledge base knows
+    without a short name of their own (those office holders; "Gordon Brown", "Vince Cable"):
+    named in full, their surname names them after ("Charles Clarke ... Mr Clarke")."""
+    from stancemap.knowledge.office_holders import SOURCE
+
+    imported = {s.lower() for s, e in kb.surface_forms() if getattr(kb.get(e), "description", "") == SOURCE}
+    no_short = frozenset(f.lower() for e in kb.entries() if e.actor.kind == "person" and e.short == ()
+                         for f in (e.actor.name, *e.actor.aliases))
+    return set(forms) - imported, no_short
+
+
+def with_surnames(doc: Doc, mentions: list[Mention], agent_heads: frozenset[str], known: set[str],
+                  no_short: frozenset[str] = frozenset()) -> list[Mention]:
     """The article's ``mentions``, with people the knowledge base does not know named again by
     surname (the module docstring says when). ``agent_heads``: the head words of role nouns;
     ``known``: the lower-case names the knowledge base and codebook know. A surname that two
-    actors would claim, or a known name, is left."""
+    actors would claim, or a known name, is left. ``no_short``: the lower-case full names of
+    people the knowledge base knows without a short name of their own (the office holders
+    imported from Phoenix, "Gordon Brown"): named in full as a person, their surname names them
+    after ("Mr Brown"; not a month: "Theresa May ... in May")."""
     heads = agent_heads | _MORE_OFFICES
     taken = [False] * len(doc)
     for m in mentions:
@@ -31,21 +50,50 @@ def with_surnames(doc: Doc, mentions: list[Mention], agent_heads: frozenset[str]
                  _is_office(t, heads) for t in doc[m.start:m.end] if not t.text.isupper())))
              for m in mentions]
     found += _name_then_office(doc, mentions, heads, taken)
+    introduced = {(m.actor, m.start, m.end) for m in mentions
+                  if m.person and m.end - m.start >= 2 and m.text.lower() in no_short
+                  and doc[m.end - 1].lower_ not in _CALENDAR}  # "Theresa May ... in May"
+    found += [(actor, (a, b)) for actor, a, b in sorted(introduced, key=lambda x: x[1])]
     for actor, span in found:
         if span is None:
             continue
         a, b = span
         surname = doc[b - 1].text
-        if (surname.lower() in known or doc[a:b].text.lower() in known or doc[a].is_stop
+        ours = (actor, a, b) in introduced  # a full name the knowledge base knows: its surname is its own
+        if ((surname.lower() in known and not ours) or (doc[a:b].text.lower() in known and not ours)
+                or doc[a].is_stop
                 or doc[b - 1].is_stop or surname.lower() in heads or surname.lower() in _RANKS):
             continue  # "In Tel Aviv", "Deputy Spokesperson", "Secretary General"
         if surname in owner and owner[surname][0] != actor:
             clash.add(surname)
+        if _other_name(doc, surname, doc[b - 2].text, heads):
+            clash.add(surname)  # "Michael Howard ... John Howard ... Mr Howard": whose?
         owner.setdefault(surname, (actor, b))
     for name in clash:
-        del owner[name]
+        owner.pop(name, None)
     doc.user_data["stancemap.surnames"] = owner  # for the sentences parsed later on their own
     return by_surname(doc, mentions, owner, taken)
+
+
+def _other_name(doc: Doc, surname: str, first: str, heads: frozenset[str]) -> bool:
+    """Whether the article names someone else with ``surname``: another capitalised word before
+    it than ``first`` ("John Howard" beside "Michael Howard"), not an honorific or an office
+    ("Mr Howard", "Prime Minister Howard")."""
+    for i, t in enumerate(doc):
+        if t.text != surname or i == 0:
+            continue
+        prev = doc[i - 1]
+        if (_title_word(prev) and prev.text != first and prev.text.rstrip(".") not in _HONORIFICS
+                and prev.lower_ not in heads and prev.lower_ not in _RANKS and not prev.is_stop
+                and prev.lower_ not in _OFFICE_WORDS):
+            return True
+    return False
+
+
+# Words of an office before a surname that are not a given name ("Prime Minister Howard").
+_OFFICE_WORDS = frozenset("""minister secretary chancellor president premier leader senator governor
+speaker king queen prince judge justice chairman chairwoman ambassador envoy commissioner mayor
+shadow foreign home defence defense deputy prime vice interior finance health""".split())
 
 
 def by_surname(doc: Doc, mentions: list[Mention], owner: dict[str, tuple[str, int]],

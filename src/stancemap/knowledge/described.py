@@ -193,6 +193,11 @@ def _plurals(word: str) -> list[str]:
     return []
 
 
+def _singular(word: str) -> str:
+    """Tories -> Tory, Democrats -> Democrat, Greens -> Green."""
+    return word[:-3] + "y" if word.lower().endswith("ies") else word[:-1]
+
+
 def _clipped(words: list[str]) -> list[str]:
     """A two-word name clipped as the press clips it: "Liberal Democrats" -> Lib Dem, Lib Dems,
     LibDems (each word of six letters or more, to its first three; a party's organisation word
@@ -225,6 +230,11 @@ def short_forms(actor: Actor, demonyms=frozenset(), known: Callable[[str], bool]
             out.append(head)
             if len(words) == 2:
                 out += [p for p in _plurals(head) if ok(p)]
+    if len(words) >= 2 and words[-1].lower() in _GROUP_PLURALS and all(w[:1].isupper() for w in words):
+        # "Liberal Democrats" -> "Liberal Democrat" (leader, spokesman, MP): the party's adjective
+        single = " ".join([*words[:-1], _singular(words[-1])])
+        if ok(single):
+            out.append(single)
     out += [c for c in _clipped(words) if ok(c)]
     party = words[:-1] if len(words) == 2 and words[-1].lower() in _HEAD_ORG else words
     if len(party) == 1:  # "Conservative Party", "Conservatives"; not "Conservative Friends of Israel"

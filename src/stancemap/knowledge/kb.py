@@ -27,7 +27,10 @@ from stancemap.knowledge.resolver import Found, Resolver
 from stancemap.knowledge.text import norm
 
 DATA_DIR = Path(__file__).parent / "data"
-BUILTIN_FILES = ("states.yaml", "organisations.yaml", "people.yaml", "groups.yaml", "agents.yaml")
+# The curated files, and the office holders imported from Phoenix (first: a curated entry of the
+# same person replaces theirs; see knowledge/office_holders.py)
+CURATED_FILES = ("states.yaml", "organisations.yaml", "people.yaml", "groups.yaml", "agents.yaml")
+BUILTIN_FILES = ("office-holders.tsv", *CURATED_FILES)
 
 
 class Resolution(BaseModel):
@@ -67,6 +70,11 @@ _EXECUTIVE = re.compile(r"\b(government|administration|officials?|ministers?|min
 _NOT_GOVERNMENT = re.compile(r"\b(shadow|opposition|party|general|UN|former)\b", re.I)
 
 
+def _now(role, on: dt.date) -> bool:
+    """Whether ``role`` is held on ``on`` (its dates inclusive, open where None)."""
+    return (role.start is None or role.start <= on) and (role.end is None or on <= role.end)
+
+
 class _CodebookMap:
     """KB ids -> codebook ids (by id, by name, by the codebook's own aliases)."""
 
@@ -85,44 +93,71 @@ class _CodebookMap:
             own = [*a.aliases, *a.cased_aliases]
             if a.id not in kb.index.actors and not kb.resolver.resolve(a.name, None, None).actor:
                 own.append(a.name)  # a codebook actor the KB does not know goes by its name too
-                if not kb.resolver.resolve(a.id, None, None).actor:
-                    own.append(a.id)  # and by its id, where the text writes it so ("UKIP"; matched cased only)
+            if a.id not in kb.index.actors and not kb.resolver.resolve(a.id, None, None).actor:
+                # and by its id, where the text writes it so ("UKIP", "SNP"; matched cased only),
+                # even where the KB knows its name ("Scottish National Party", a party of its own)
+                own.append(a.id)
             for form in own:
                 self.aliases[norm(form).removeprefix("the ")] = a.id
         # people named in the codebook (its aliases, and the names its descriptions give), for
         # the party that governs a state the codebook has no actor for (:meth:`governing`)
         self.people = [(a.id, form) for a in codebook.actors for form in a.aliases if len(form.split()) >= 2]
-        self._governing: dict[dt.date, list[tuple[str, str, str]]] = {}
+        # and the people the knowledge base gives a party role: a party whose leader holds a
+        # government office governs too, named in the codebook or not ("Tony Blair", Labour's
+        # leader and prime minister in 2005)
+        parties = {e.id for e in kb.index.actors.values() if e.kind == "party"}
+        self.partisans = [e for e in kb.index.actors.values()
+                          if e.kind == "person" and any(r.of in parties for r in e.roles)]
+        self._governing: dict[dt.date, list[tuple[str | None, str, str, str]]] = {}
 
     def governing(self, kb: "KnowledgeBase", state: str, on: dt.date) -> tuple[str | None, str]:
         """The codebook actor that governs ``state`` on ``on``: the only one whose named people
         include someone who then held an office of its government ("Rishi Sunak", prime
         minister of GBR until 5 July 2024, makes GBR the Conservatives'; "Tony Blair" makes it
-        Labour's in 2005). (None, "") where no actor or more than one does."""
-        holders = {aid: entry for aid, of, entry in self.in_office(kb, on) if of == state}
-        return next(iter(holders.items())) if len(holders) == 1 else (None, "")
+        Labour's in 2005). (None, "") where no actor or more than one does, or where a party the
+        codebook lacks holds office too (a coalition: the Conservatives and Liberal Democrats in
+        2012, in a codebook without the Liberal Democrats, are neither's government)."""
+        holders = {aid: entry for aid, of, entry, _t in self.in_office(kb, on) if of == state}
+        return next(iter(holders.items())) if len(holders) == 1 and None not in holders else (None, "")
 
-    def in_office(self, kb: "KnowledgeBase", on: dt.date) -> list[tuple[str, str, str]]:
-        """(codebook actor, state, person) for each person the codebook names who holds an office
-        of the government of a state the codebook has no actor for, on ``on``."""
+    def in_office(self, kb: "KnowledgeBase", on: dt.date) -> list[tuple[str | None, str, str, str]]:
+        """(codebook actor, state, person, office) for each office of the government of a state
+        the codebook has no actor for held on ``on`` by a person the codebook names, or by a
+        person the knowledge base gives a role in a party (the codebook actor None where the
+        codebook has no actor for that party: a coalition partner it leaves out)."""
         if on not in self._governing:
-            found = []
+            found: list[tuple[str, str, str, str]] = []
             for aid, form in self.people:
                 via = kb._cached(form, on, None).via or {}
-                title = str(via.get("title", ""))
-                of = str(via.get("of"))
-                e = kb.index.actors.get(of)
-                if (via.get("kind") == "role" and _GOVERNMENT_TITLE.search(title) and not _NOT_GOVERNMENT.search(title)
-                        and e is not None and e.kind == "state" and self.map(kb, of)[0] is None):
-                    found.append((aid, of, str(via.get("entry", form))))
-            self._governing[on] = found
+                # the person the form names, not one it only contains ("Brian Fallon" is not
+                # Michael Fallon: the resolver reads "Brian" there as a title, via kind "title")
+                e = kb.index.actors.get(str(via.get("entry", ""))) if via.get("kind") == "role" else None
+                if e is not None and e.kind == "person":
+                    found += [(aid, of, e.id, title) for of, title in self._offices(kb, e, on)]
+            for e in self.partisans:
+                parties = {r.of for r in e.roles if _now(r, on) and getattr(kb.index.actors.get(r.of), "kind", "") == "party"}
+                if len(parties) == 1:  # a party's person, not one who changed sides that day
+                    side = self.map(kb, next(iter(parties)))[0]
+                    found += [(side, of, e.id, title) for of, title in self._offices(kb, e, on)]
+            self._governing[on] = list(dict.fromkeys(found))
         return self._governing[on]
+
+    def _offices(self, kb: "KnowledgeBase", person: Actor, on: dt.date) -> list[tuple[str, str]]:
+        """(state, office) for each office of the government of a state the codebook has no actor
+        for that ``person`` holds on ``on``."""
+        out = []
+        for r in person.roles:
+            st = kb.index.actors.get(r.of)
+            if (_now(r, on) and st is not None and st.kind == "state" and _GOVERNMENT_TITLE.search(r.title)
+                    and not _NOT_GOVERNMENT.search(r.title) and self.map(kb, r.of)[0] is None):
+                out.append((r.of, r.title.lower()))
+        return out
 
     def sole_government(self, kb: "KnowledgeBase", on: dt.date) -> str | None:
         """The codebook actor that is the only one in government anywhere on ``on``, of one state:
         in a codebook of one country's parties, "the government" is that party's."""
         found = self.in_office(kb, on)
-        return found[0][0] if found and len({(a, of) for a, of, _e in found}) == 1 else None
+        return found[0][0] if found and len({(a, of) for a, of, _e, _t in found}) == 1 else None  # None: a party it lacks
 
     def map(self, kb: "KnowledgeBase", actor: str) -> tuple[str | None, list[str]]:
         path: list[str] = []
@@ -156,11 +191,18 @@ class KnowledgeBase:
         return cls(load_files([DATA_DIR / name for name in BUILTIN_FILES]))
 
     @classmethod
-    def load(cls, paths: Iterable[str | Path], *, builtin: bool = True) -> "KnowledgeBase":
-        """The built-in KB (unless ``builtin=False``) plus the given KB files."""
+    @functools.cache
+    def curated(cls) -> "KnowledgeBase":
+        """The shipped knowledge base without the office holders imported from Phoenix."""
+        return cls(load_files([DATA_DIR / name for name in CURATED_FILES]))
+
+    @classmethod
+    def load(cls, paths: Iterable[str | Path], *, builtin: bool = True, office_holders: bool = True) -> "KnowledgeBase":
+        """The built-in KB (unless ``builtin=False``; without its Phoenix office holders if
+        ``office_holders=False``) plus the given KB files."""
         data = KBFile()
         if builtin:
-            data.merge(cls.builtin().data)
+            data.merge((cls.builtin() if office_holders else cls.curated()).data)
         data.merge(load_files(list(paths)))
         return cls(data)
 
@@ -286,6 +328,20 @@ class KnowledgeBase:
     def sole_government(self, on: dt.date, codebook: Codebook) -> str | None:
         """The codebook's one actor in government on ``on`` (:meth:`_CodebookMap.sole_government`)."""
         return self._codebook(codebook).sole_government(self, on)
+
+    def knows_name(self, words: str) -> bool:
+        """Whether ``words`` name an actor of the knowledge base, for a codebook's short forms
+        (``described.short_forms``): a party it knows only by its full names ("Labour Party", which
+        its people's roles name) still gets the press's short forms ("Labour", "Tories")."""
+        actor = self.resolve(words).actor
+        return actor is not None and getattr(self.get(actor), "kind", "") != "party"
+
+    def office_holder(self, title: str, on: dt.date, codebook: Codebook) -> str | None:
+        """The codebook actor whose person holds the government office ``title`` ("prime minister")
+        on ``on``, of a state the codebook has no actor for (:meth:`_CodebookMap.in_office`): Labour
+        in 2005; None where none or several do."""
+        found = {aid for aid, _of, _e, t in self._codebook(codebook).in_office(self, on) if t == title.lower()}
+        return next(iter(found)) if len(found) == 1 else None  # (a None in found is a party it lacks)
 
     def _in_codebook(self, found: Found, cb: _CodebookMap, name: str, on: dt.date | None = None) -> Resolution:
         tried = []

@@ -176,8 +176,13 @@ def parse_document(doc: Any, source: str, default_kind: str = "other") -> KBFile
 
 
 def load_file(path: str | Path) -> KBFile:
-    """Read one KB YAML file; the file's stem picks the default ``kind``."""
+    """Read one KB YAML file (or a ``.tsv`` of office holders, :mod:`stancemap.knowledge.office_holders`);
+    the file's stem picks the default ``kind``."""
     path = Path(path)
+    if path.suffix == ".tsv":
+        from stancemap.knowledge.office_holders import load
+
+        return KBFile(entries=load(path))
     try:
         with path.open("rb") as fh:
             doc = yaml.load(fh, Loader=_Loader)

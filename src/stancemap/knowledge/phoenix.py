@@ -220,7 +220,7 @@ def read_actors(path: str | Path, *, known_ids: Iterable[str] | None = None,
     if known_ids is None or states is None:
         from stancemap.knowledge.kb import KnowledgeBase
 
-        kb = KnowledgeBase.builtin()
+        kb = KnowledgeBase.curated()
         known_ids = {a.id for a in kb.actors() if not (a.kind == "state")} if known_ids is None else known_ids
         states = {a.id for a in kb.actors() if a.kind == "state"} if states is None else states
     known, state_ids = set(known_ids) | set(states), set(states)

@@ -148,6 +148,9 @@ class Resolver:
             held = "; ".join(f"{r.title} of {r.of} {_span(r)}" for r in person.roles) or "no recorded office"
             when = f"on {on.isoformat()}" if on else "now"
             return _fail(f"out of office: {surface} ({person.name}) held {held}, not {when}")
+        # an office of a state before a role in a party: Keir Starmer, prime minister and Labour's
+        # leader, speaks for GBR where the codebook has GBR (a party codebook reads either way)
+        roles = sorted(roles, key=lambda r: getattr(self.ix.actors.get(r.of), "kind", "") == "party")
         options = []
         for r in roles:
             via = {"kind": kind, "entry": pid, "alias": surface, "title": r.title, "of": r.of,
