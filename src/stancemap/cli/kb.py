@@ -118,7 +118,7 @@ def import_(
         except ValueError:
             _fail(ValueError(f"--until: expected YYYY-MM-DD, got {until!r}"))
             return
-        kb = KnowledgeBase.load([], builtin=True, office_holders=False)
+        kb = KnowledgeBase.curated()
         forms = [s for s, _e in kb.surface_forms()] + [s for s, _e in kb.cased_surface_forms()]
         states = [a.id for a in kb.actors() if a.kind == "state"]
         people = office_holders(report.actors, forms, states, until=last)

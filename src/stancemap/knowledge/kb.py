@@ -70,11 +70,6 @@ _EXECUTIVE = re.compile(r"\b(government|administration|officials?|ministers?|min
 _NOT_GOVERNMENT = re.compile(r"\b(shadow|opposition|party|general|UN|former)\b", re.I)
 
 
-def _now(role, on: dt.date) -> bool:
-    """Whether ``role`` is held on ``on`` (its dates inclusive, open where None)."""
-    return (role.start is None or role.start <= on) and (role.end is None or on <= role.end)
-
-
 class _CodebookMap:
     """KB ids -> codebook ids (by id, by name, by the codebook's own aliases)."""
 
@@ -135,7 +130,7 @@ class _CodebookMap:
                 if e is not None and e.kind == "person":
                     found += [(aid, of, e.id, title) for of, title in self._offices(kb, e, on)]
             for e in self.partisans:
-                parties = {r.of for r in e.roles if _now(r, on) and getattr(kb.index.actors.get(r.of), "kind", "") == "party"}
+                parties = {r.of for r in e.roles if r.active(on) and getattr(kb.index.actors.get(r.of), "kind", "") == "party"}
                 if len(parties) == 1:  # a party's person, not one who changed sides that day
                     side = self.map(kb, next(iter(parties)))[0]
                     found += [(side, of, e.id, title) for of, title in self._offices(kb, e, on)]
@@ -148,7 +143,7 @@ class _CodebookMap:
         out = []
         for r in person.roles:
             st = kb.index.actors.get(r.of)
-            if (_now(r, on) and st is not None and st.kind == "state" and _GOVERNMENT_TITLE.search(r.title)
+            if (r.active(on) and st is not None and st.kind == "state" and _GOVERNMENT_TITLE.search(r.title)
                     and not _NOT_GOVERNMENT.search(r.title) and self.map(kb, r.of)[0] is None):
                 out.append((r.of, r.title.lower()))
         return out
